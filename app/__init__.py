@@ -1,0 +1,1 @@
+"""Taskwise: a self-hostable, server-rendered task manager."""

@@ -1,0 +1,93 @@
+"""Settings read from the environment and `.env`, validated once at start-up."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from typing import Self
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import URL, make_url
+
+# Values copied from .env.example that must never sign anything in production.
+_PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "secret", "dev"})
+
+
+class ConfigurationError(Exception):
+    """Start-up cannot continue; the message is one sentence an operator can act on."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///./taskwise.db"
+    secret_key: str | None = None
+    debug: bool = False
+    db_pool_min: int = Field(default=5, ge=1)
+    db_pool_max: int = Field(default=20, ge=1)
+    db_pool_recycle: int = Field(default=3600, ge=1)
+    db_connect_timeout: int = Field(default=10, ge=1)
+    db_query_timeout: int = Field(default=30, ge=1)
+    db_sslmode: str | None = None
+    session_max_age: int = Field(default=14 * 24 * 3600, ge=60)
+    secure_cookies: bool = False
+    smtp_url: str | None = None
+    mail_outbox_dir: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        if self.db_pool_max < self.db_pool_min:
+            raise ValueError("DB_POOL_MAX must be at least DB_POOL_MIN")
+        return self
+
+    @property
+    def sqlalchemy_url(self) -> URL:
+        """The database URL with PostgreSQL pinned to psycopg2 (SQLAlchemy 2.1 defaults to psycopg 3)."""
+        url = make_url(self.database_url)
+        if url.drivername in {"postgres", "postgresql"}:
+            url = url.set(drivername="postgresql+psycopg2")
+        return url
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.sqlalchemy_url.get_backend_name() == "sqlite"
+
+    @property
+    def sslmode(self) -> str | None:
+        if self.db_sslmode:
+            return self.db_sslmode
+        host = self.sqlalchemy_url.host or ""
+        return "require" if host.endswith(".neon.tech") else None
+
+    @property
+    def uses_transaction_pooler(self) -> bool:
+        """Neon's `-pooler` host is PgBouncer in transaction mode: no session-level settings."""
+        host = self.sqlalchemy_url.host or ""
+        return "-pooler" in host.split(".", 1)[0]
+
+
+def load_settings() -> Settings:
+    """Read the settings; raise ConfigurationError with one clear sentence when they are unusable."""
+    try:
+        settings = Settings()
+    except ValueError as exc:
+        raise ConfigurationError(f"Invalid configuration: {exc}") from exc
+    try:
+        settings.sqlalchemy_url  # noqa: B018 - parse now so a bad URL fails at start-up
+    except Exception as exc:
+        raise ConfigurationError("DATABASE_URL is not a valid database URL.") from exc
+    if not settings.secret_key or settings.secret_key.strip().lower() in _PLACEHOLDER_SECRETS:
+        if not settings.debug:
+            raise ConfigurationError(
+                "SECRET_KEY is not set: set it to a long random value "
+                '(python -c "import secrets; print(secrets.token_urlsafe(48))") '
+                "or set DEBUG=true for a throwaway development key."
+            )
+        settings.secret_key = secrets.token_urlsafe(48)
+    return settings
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,140 @@
+"""The engine built from settings, and one database session per request committed in one place."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import DateTime, event
+from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Session, create_engine
+
+from app.config import Settings
+
+log = logging.getLogger("taskwise.db")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware timestamp stored in UTC; SQLite's naive values come back as UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are refused; use datetime.now(UTC)")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def create_db_engine(settings: Settings) -> Engine:
+    url = settings.sqlalchemy_url
+    if settings.is_sqlite:
+        engine = create_engine(
+            url,
+            echo=settings.debug,
+            poolclass=QueuePool,
+            pool_size=settings.db_pool_min,
+            max_overflow=settings.db_pool_max - settings.db_pool_min,
+            pool_pre_ping=True,
+            connect_args={"check_same_thread": False, "timeout": settings.db_query_timeout},
+        )
+        event.listen(engine, "connect", _sqlite_on_connect)
+        return engine
+
+    connect_args: dict[str, Any] = {
+        "connect_timeout": settings.db_connect_timeout,
+        "application_name": "taskwise",
+    }
+    if settings.sslmode:
+        connect_args["sslmode"] = settings.sslmode
+    timeout_ms = settings.db_query_timeout * 1000
+    if not settings.uses_transaction_pooler:
+        # A direct connection takes the timeout once, at start-up: no extra round trip per request.
+        connect_args["options"] = f"-c statement_timeout={timeout_ms}"
+    engine = create_engine(
+        url,
+        echo=settings.debug,
+        pool_size=settings.db_pool_min,
+        max_overflow=settings.db_pool_max - settings.db_pool_min,
+        pool_recycle=settings.db_pool_recycle,
+        pool_pre_ping=True,
+        pool_timeout=settings.db_connect_timeout,
+        connect_args=connect_args,
+        hide_parameters=not settings.debug,
+    )
+    if settings.uses_transaction_pooler:
+        # PgBouncer in transaction mode rejects startup options and leaks session SETs.
+        event.listen(engine, "begin", _statement_timeout_setter(timeout_ms))
+    return engine
+
+
+def _sqlite_on_connect(dbapi_connection: Any, connection_record: ConnectionPoolEntry) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
+        cursor.execute("PRAGMA synchronous=NORMAL")  # durable across app crashes in WAL mode
+    finally:
+        cursor.close()
+
+
+def _statement_timeout_setter(timeout_ms: int) -> Callable[[Any], None]:
+    def set_local_timeout(connection: Any) -> None:
+        connection.exec_driver_sql(f"SET LOCAL statement_timeout = {int(timeout_ms)}")
+
+    return set_local_timeout
+
+
+def pool_status(engine: Engine) -> dict[str, int]:
+    pool = engine.pool
+    if not isinstance(pool, QueuePool):
+        return {}
+    return {
+        "size": pool.size(),
+        "checked_out": pool.checkedout(),
+        "checked_in": pool.checkedin(),
+        "overflow": max(pool.overflow(), 0),
+        "max": pool.size() + pool._max_overflow,
+    }
+
+
+def new_session(engine: Engine) -> Session:
+    # expire_on_commit=False: rows rendered after the commit must not trigger new queries.
+    return Session(engine, expire_on_commit=False, autoflush=True)
+
+
+def finish(session: Session, *, success: bool) -> None:
+    """End the request's transaction: commit on success, else roll back. Raises if the commit fails."""
+    try:
+        if success:
+            session.commit()
+        else:
+            session.rollback()
+    except SQLAlchemyError:
+        _quiet_rollback(session)
+        raise
+    finally:
+        session.close()
+
+
+def _quiet_rollback(session: Session) -> None:
+    try:
+        session.rollback()
+    except SQLAlchemyError:
+        log.warning("rollback after a failed commit also failed; the connection is discarded")

@@ -1,0 +1,269 @@
+"""SQLModel tables of SPEC §3, with their constraints and the indexes the queries need."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Text, Uuid, func, text
+from sqlmodel import Field, SQLModel
+from uuid_utils.compat import uuid7
+
+from app.db import UTCDateTime, utcnow
+
+# Stable constraint names: Alembic's SQLite batch mode and readable IntegrityErrors need them.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+TITLE_MAX = 200
+DESCRIPTION_MAX = 5000
+TAG_MAX = 32
+EMAIL_MAX = 320
+NAME_MAX = 100
+ESTIMATE_MIN, ESTIMATE_MAX = 1, 1000
+MESSAGE_MAX = 10000
+
+
+class Status(StrEnum):
+    pending = "pending"
+    completed = "completed"
+
+
+class Priority(StrEnum):
+    low = "low"
+    medium = "medium"
+    high = "high"
+
+
+class Recurrence(StrEnum):
+    none = "none"
+    daily = "daily"
+    weekdays = "weekdays"
+    weekly = "weekly"
+    monthly = "monthly"
+    yearly = "yearly"
+
+
+class Theme(StrEnum):
+    system = "system"
+    light = "light"
+    dark = "dark"
+
+
+class Role(StrEnum):
+    user = "user"
+    assistant = "assistant"
+
+
+def _one_of(column: str, enum: type[StrEnum]) -> str:
+    values = ", ".join(f"'{member.value}'" for member in enum)
+    return f"{column} IN ({values})"
+
+
+def _owner_fk(*, index: bool = True) -> uuid.UUID:
+    """user_id: NOT NULL, and deleting the user deletes the row (in the database, not the ORM)."""
+    return Field(
+        sa_column=Column(
+            Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=index
+        )
+    )
+
+
+class Timestamped(SQLModel):
+    id: uuid.UUID = Field(default_factory=uuid7, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    updated_at: datetime = Field(
+        default_factory=utcnow,
+        sa_type=UTCDateTime,
+        nullable=False,
+        sa_column_kwargs={"onupdate": utcnow},
+    )
+
+
+class User(Timestamped, table=True):
+    __tablename__ = "users"
+    __table_args__ = (
+        # Stored lower-cased, so a plain unique index is unique case-insensitively.
+        CheckConstraint("email = lower(email) AND length(email) >= 3", name="email_lowercase"),
+        CheckConstraint(_one_of("theme", Theme), name="theme_valid"),
+        CheckConstraint("length(timezone) BETWEEN 1 AND 64", name="timezone_length"),
+    )
+
+    email: str = Field(sa_type=String(EMAIL_MAX), unique=True, nullable=False)
+    password_hash: str = Field(sa_type=String(255), nullable=False)
+    name: str | None = Field(default=None, sa_type=String(NAME_MAX))
+    timezone: str = Field(default="UTC", sa_type=String(64), nullable=False)
+    theme: str = Field(default=Theme.system, sa_type=String(8), nullable=False)
+
+
+class UserSession(Timestamped, table=True):
+    """A signed-in browser; deleting the row ends the session everywhere at once."""
+
+    __tablename__ = "sessions"
+
+    user_id: uuid.UUID = _owner_fk()
+    # sha256 of the random token in the cookie: a leaked table cannot be replayed as cookies.
+    token_hash: str = Field(sa_type=String(64), unique=True, nullable=False)
+    last_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+class SigninFailure(Timestamped, table=True):
+    """One failed sign-in; counted per email in a window so that every app process agrees."""
+
+    __tablename__ = "signin_failures"
+    __table_args__ = (
+        # Throttle check: failures for one email since a moment.
+        Index("ix_signin_failures_email_created", "email", "created_at"),
+        # Per-address limit and the periodic clean-up of old rows.
+        Index("ix_signin_failures_created", "created_at"),
+    )
+
+    email: str = Field(sa_type=String(EMAIL_MAX), nullable=False)
+    remote_addr: str | None = Field(default=None, sa_type=String(64))
+
+
+class Task(Timestamped, table=True):
+    __tablename__ = "tasks"
+    __table_args__ = (
+        CheckConstraint(f"length(title) BETWEEN 1 AND {TITLE_MAX}", name="title_length"),
+        CheckConstraint(
+            f"description IS NULL OR length(description) <= {DESCRIPTION_MAX}",
+            name="description_length",
+        ),
+        CheckConstraint(_one_of("status", Status), name="status_valid"),
+        CheckConstraint(_one_of("priority", Priority), name="priority_valid"),
+        CheckConstraint(_one_of("recurrence", Recurrence), name="recurrence_valid"),
+        CheckConstraint(
+            f"estimated_hours IS NULL OR estimated_hours BETWEEN {ESTIMATE_MIN} AND {ESTIMATE_MAX}",
+            name="estimate_range",
+        ),
+        CheckConstraint("due_time IS NULL OR due_date IS NOT NULL", name="time_needs_date"),
+        CheckConstraint(
+            "(status = 'completed') = (completed_at IS NOT NULL)", name="completed_at_matches"
+        ),
+        CheckConstraint("version >= 1", name="version_positive"),
+        # The default list (status tab, sorted by due date) and the overdue/today/week filters.
+        Index(
+            "ix_tasks_live_status_due",
+            "user_id",
+            "status",
+            "due_date",
+            "due_time",
+            "id",
+            postgresql_where=text("deleted_at IS NULL"),
+            sqlite_where=text("deleted_at IS NULL"),
+        ),
+        # sort=created and the "all" tab ordered by creation.
+        Index(
+            "ix_tasks_live_created",
+            "user_id",
+            "created_at",
+            "id",
+            postgresql_where=text("deleted_at IS NULL"),
+            sqlite_where=text("deleted_at IS NULL"),
+        ),
+        # The Trash page (newest first) and the 30-day purge.
+        Index(
+            "ix_tasks_trash",
+            "user_id",
+            "deleted_at",
+            postgresql_where=text("deleted_at IS NOT NULL"),
+            sqlite_where=text("deleted_at IS NOT NULL"),
+        ),
+        # Keyword search: ILIKE '%word%' on title and description, served by trigrams.
+        Index(
+            "ix_tasks_search_trgm",
+            text("(lower(title || ' ' || coalesce(description, ''))) gin_trgm_ops"),
+            postgresql_using="gin",
+        ).ddl_if(dialect="postgresql"),
+    )
+
+    user_id: uuid.UUID = _owner_fk(index=False)  # leads every composite index above
+    title: str = Field(sa_type=String(TITLE_MAX), nullable=False)
+    description: str | None = Field(default=None, sa_type=Text)
+    status: str = Field(default=Status.pending, sa_type=String(16), nullable=False)
+    priority: str = Field(default=Priority.medium, sa_type=String(8), nullable=False)
+    due_date: date | None = Field(default=None)
+    due_time: time | None = Field(default=None)
+    completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    estimated_hours: int | None = Field(default=None)
+    recurrence: str = Field(default=Recurrence.none, sa_type=String(16), nullable=False)
+    version: int = Field(default=1, nullable=False)
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Tag(Timestamped, table=True):
+    __tablename__ = "tags"
+    __table_args__ = (
+        CheckConstraint(f"length(name) BETWEEN 1 AND {TAG_MAX}", name="name_length"),
+        # One tag per name per user, whatever its case; also serves ?tag= lookups.
+        Index("uq_tags_user_name", "user_id", func.lower(text("name")), unique=True),
+    )
+
+    user_id: uuid.UUID = _owner_fk(index=False)  # leads uq_tags_user_name
+    name: str = Field(sa_type=String(TAG_MAX), nullable=False)
+
+
+class TaskTag(SQLModel, table=True):
+    __tablename__ = "task_tags"
+    __table_args__ = (
+        # The primary key (task_id, tag_id) loads a page's tags; this one finds a tag's tasks.
+        Index("ix_task_tags_tag_task", "tag_id", "task_id"),
+    )
+
+    task_id: uuid.UUID = Field(
+        sa_column=Column(
+            Uuid, ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True, nullable=False
+        )
+    )
+    tag_id: uuid.UUID = Field(
+        sa_column=Column(
+            Uuid, ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, nullable=False
+        )
+    )
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    updated_at: datetime = Field(
+        default_factory=utcnow,
+        sa_type=UTCDateTime,
+        nullable=False,
+        sa_column_kwargs={"onupdate": utcnow},
+    )
+
+
+class Conversation(Timestamped, table=True):
+    __tablename__ = "conversations"
+    __table_args__ = (
+        CheckConstraint(f"length(title) BETWEEN 1 AND {TITLE_MAX}", name="title_length"),
+        # The assistant's sidebar: a user's conversations, most recent first.
+        Index("ix_conversations_user_updated", "user_id", "updated_at"),
+    )
+
+    user_id: uuid.UUID = _owner_fk(index=False)
+    title: str = Field(sa_type=String(TITLE_MAX), nullable=False)
+
+
+class Message(Timestamped, table=True):
+    __tablename__ = "messages"
+    __table_args__ = (
+        CheckConstraint(_one_of("role", Role), name="role_valid"),
+        CheckConstraint(f"length(content) BETWEEN 1 AND {MESSAGE_MAX}", name="content_length"),
+        # A conversation's messages in order.
+        Index("ix_messages_conversation_created", "conversation_id", "created_at", "id"),
+    )
+
+    conversation_id: uuid.UUID = Field(
+        sa_column=Column(
+            Uuid, ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    # Lets account deletion cascade directly and keeps scoping one join shorter.
+    user_id: uuid.UUID = _owner_fk()
+    role: str = Field(sa_type=String(16), nullable=False)
+    content: str = Field(sa_type=Text, nullable=False)
