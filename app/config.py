@@ -43,7 +43,7 @@ class Settings(BaseSettings):
 
     @property
     def sqlalchemy_url(self) -> URL:
-        """The database URL with PostgreSQL pinned to psycopg2 (SQLAlchemy 2.1 defaults to psycopg 3)."""
+        """The URL with PostgreSQL pinned to psycopg2 (SQLAlchemy 2.1 would pick psycopg 3)."""
         url = make_url(self.database_url)
         if url.drivername in {"postgres", "postgresql"}:
             url = url.set(drivername="postgresql+psycopg2")
@@ -68,7 +68,7 @@ class Settings(BaseSettings):
 
 
 def load_settings() -> Settings:
-    """Read the settings; raise ConfigurationError with one clear sentence when they are unusable."""
+    """Read the settings; raise ConfigurationError, one clear sentence, if they are unusable."""
     try:
         settings = Settings()
     except ValueError as exc:

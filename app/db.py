@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any, TypeAlias
 
+from litestar.di import Dependency
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -17,6 +18,9 @@ from sqlmodel import Session, create_engine
 from app.config import Settings
 
 log = logging.getLogger("taskwise.db")
+
+# A handler parameter `db: DbSession` receives the request's session (see app.main).
+DbSession: TypeAlias = Annotated[Session, Dependency(kind="named")]
 
 
 def utcnow() -> datetime:
@@ -120,15 +124,16 @@ def new_session(engine: Engine) -> Session:
 
 
 def finish(session: Session, *, success: bool) -> None:
-    """End the request's transaction: commit on success, else roll back. Raises if the commit fails."""
+    """Commit on success, else roll back; raises only if the commit itself fails."""
     try:
-        if success:
+        if not success:
+            _quiet_rollback(session)
+            return
+        try:
             session.commit()
-        else:
-            session.rollback()
-    except SQLAlchemyError:
-        _quiet_rollback(session)
-        raise
+        except SQLAlchemyError:
+            _quiet_rollback(session)
+            raise
     finally:
         session.close()
 
@@ -137,4 +142,4 @@ def _quiet_rollback(session: Session) -> None:
     try:
         session.rollback()
     except SQLAlchemyError:
-        log.warning("rollback after a failed commit also failed; the connection is discarded")
+        log.warning("rollback failed; the connection is discarded")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, time
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Text, Uuid, func, text
 from sqlmodel import Field, SQLModel
@@ -66,7 +67,7 @@ def _one_of(column: str, enum: type[StrEnum]) -> str:
     return f"{column} IN ({values})"
 
 
-def _owner_fk(*, index: bool = True) -> uuid.UUID:
+def _owner_fk(*, index: bool = True) -> Any:
     """user_id: NOT NULL, and deleting the user deletes the row (in the database, not the ORM)."""
     return Field(
         sa_column=Column(
@@ -259,9 +260,7 @@ class Message(Timestamped, table=True):
     )
 
     conversation_id: uuid.UUID = Field(
-        sa_column=Column(
-            Uuid, ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False
-        )
+        sa_column=Column(Uuid, ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False)
     )
     # Lets account deletion cascade directly and keeps scoping one join shorter.
     user_id: uuid.UUID = _owner_fk()

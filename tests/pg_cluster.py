@@ -61,16 +61,41 @@ class Cluster:
         return subprocess.run(cmd, check=check, capture_output=True, text=True, timeout=120)  # noqa: S603
 
     def init(self) -> None:
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                  "--no-sync", "--locale=C.UTF-8")
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+            "--locale=C.UTF-8",
+        )
+
+    def is_running(self) -> bool:
+        return self._run("pg_ctl", "-D", str(self.data), "status", check=False).returncode == 0
 
     def start(self) -> None:
+        if self.is_running():
+            return
         opts = (
             f"-k {self.root} -p {self.port} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
-        result = self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "log"), "-w",
-                           "-o", opts, "start", check=False)
+        result = self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.root / "log"),
+            "-w",
+            "-o",
+            opts,
+            "start",
+            check=False,
+        )
         if result.returncode != 0:
             log = (self.root / "log").read_text(errors="replace")[-2000:]
             raise PostgresUnavailable(f"pg_ctl start failed: {result.stderr}\n{log}")

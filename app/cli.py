@@ -1,0 +1,47 @@
+"""The command line: `python -m app serve` and friends."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from app.config import ConfigurationError, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def migrate_to_head(database_url: str) -> None:
+    """Run the Alembic migrations (the same ones `alembic upgrade head` runs)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    config.attributes["configure_logger"] = False
+    command.upgrade(config, "head")
+
+
+@click.group()
+def cli() -> None:
+    """Taskwise: a self-hostable task manager."""
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int)
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the app; the embedded SQLite default is migrated first."""
+    try:
+        settings = load_settings()
+    except ConfigurationError as exc:
+        raise click.ClickException(str(exc)) from None
+    if settings.is_sqlite:
+        migrate_to_head(settings.database_url)
+    else:
+        click.echo("PostgreSQL: run `alembic upgrade head` to migrate; serving as is.", err=True)
+    import uvicorn
+
+    click.echo(f"Taskwise on http://{host}:{port}", err=True)
+    uvicorn.run("app.main:app", host=host, port=port, workers=workers, access_log=False)

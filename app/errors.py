@@ -1,0 +1,135 @@
+"""Every exception mapped to a response in one table: a full page, or a fragment for htmx."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException
+from litestar.response import Template
+from sqlalchemy.exc import DataError, DisconnectionError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+
+log = logging.getLogger("taskwise.errors")
+
+
+class Conflict(HTTPException):
+    """The request collides with the current state (a duplicate, a stale version)."""
+
+    status_code = 409
+    detail = "That conflicts with a change made elsewhere."
+
+
+@dataclass(frozen=True)
+class ErrorPage:
+    title: str
+    message: str
+
+
+PAGES: dict[int, ErrorPage] = {
+    400: ErrorPage("Bad request", "Something in that request was not valid."),
+    401: ErrorPage("Please sign in", "You need to be signed in to see this page."),
+    403: ErrorPage("Not allowed", "That request was refused. Reload the page and try again."),
+    404: ErrorPage("Not found", "There is nothing here, or it is not yours to see."),
+    405: ErrorPage("Not allowed", "That method is not allowed here."),
+    409: ErrorPage("Conflict", "That conflicts with a change made elsewhere. Reload and retry."),
+    413: ErrorPage("Too large", "That request is too large."),
+    429: ErrorPage("Too many attempts", "Too many attempts. Please wait a little and retry."),
+    500: ErrorPage("Something went wrong", "An unexpected error happened on our side."),
+    503: ErrorPage(
+        "Temporarily unavailable",
+        "Taskwise cannot reach its database right now. Please try again in a few seconds.",
+    ),
+}
+
+# The only statuses whose detail text came from our own code and is safe and useful to show.
+_SHOW_DETAIL = frozenset({400, 403, 404, 409, 413, 429})
+
+
+def is_htmx(request: Request[Any, Any, Any]) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def request_id_of(request: Request[Any, Any, Any]) -> str:
+    return str(request.scope.get("state", {}).get("request_id", "-"))
+
+
+def error_response(
+    request: Request[Any, Any, Any],
+    status: int,
+    *,
+    detail: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[Any]:
+    page = PAGES.get(status) or PAGES[500 if status >= 500 else 400]
+    context = {
+        "status": status,
+        "title": page.title,
+        "message": detail or page.message,
+        "request_id": request_id_of(request),
+    }
+    template = "errors/_message.html" if is_htmx(request) else "errors/page.html"
+    return Template(template, context=context, status_code=status, headers=headers or {})
+
+
+def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    detail = exc.detail if exc.status_code in _SHOW_DETAIL and exc.detail else None
+    if detail == PAGES.get(exc.status_code, ErrorPage("", "")).title:
+        detail = None
+    if exc.status_code == 400 and detail and detail.startswith("Validation failed"):
+        detail = None  # Litestar's own parameter errors name internals; our forms say more
+    return error_response(request, exc.status_code, detail=detail, headers=exc.headers)
+
+
+def _conflict(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.info("integrity conflict: %s", type(exc).__name__)
+    return error_response(request, 409)
+
+
+def _invalid_data(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    # Input outside a column's domain that validation should have caught first.
+    log.warning("data refused by the database: %s", type(exc).__name__)
+    return error_response(request, 400)
+
+
+def _unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    # The message of a DBAPI error can carry the host and user: log only its class.
+    log.warning(
+        "database unavailable: %s request_id=%s", type(exc).__name__, request_id_of(request)
+    )
+    return error_response(request, 503, headers={"Retry-After": "5"})
+
+
+def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.error(
+        "unhandled %s on %s %s request_id=%s",
+        type(exc).__name__,
+        request.method,
+        request.url.path,
+        request_id_of(request),
+        exc_info=exc,
+    )
+    return error_response(request, 500)
+
+
+def response_for(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """The response for any exception by the table below, for use outside Litestar's handlers."""
+    for exc_type, handler in EXCEPTION_HANDLERS.items():
+        if isinstance(exc_type, type) and isinstance(exc, exc_type):
+            response: Response[Any] = handler(request, exc)
+            return response
+    return _unexpected(request, exc)
+
+
+# Order matters for response_for: the more specific classes come first.
+EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {
+    HTTPException: _http_error,
+    IntegrityError: _conflict,
+    DataError: _invalid_data,
+    OperationalError: _unavailable,
+    DisconnectionError: _unavailable,
+    PoolTimeoutError: _unavailable,
+    Exception: _unexpected,
+}

@@ -1,0 +1,78 @@
+"""The ASGI application: `app.main:app`, built by `create_app()`."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar, Request
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.plugins.jinja import JinjaTemplateEngine as Jinja
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+from sqlmodel import Session
+
+from app.config import ConfigurationError, Settings, get_settings
+from app.db import create_db_engine
+from app.errors import EXCEPTION_HANDLERS
+from app.health.controller import HealthController
+from app.middleware import DB_SESSION_KEY, RequestLogMiddleware, TransactionMiddleware
+
+ROOT = Path(__file__).resolve().parent.parent
+MAX_BODY_BYTES = 1024 * 1024  # SPEC §9: forms ≤ 1 MB, larger → 413
+
+
+def provide_db_session(request: Request[Any, Any, Any]) -> Session:
+    """The request's session; TransactionMiddleware commits or rolls it back."""
+    session: Session = request.scope["state"][DB_SESSION_KEY]
+    return session
+
+
+def configure_logging(debug: bool) -> None:
+    """Log to stderr unless the host process (uvicorn, gunicorn, tests) already configured it."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("taskwise").setLevel(logging.DEBUG if debug else logging.INFO)
+
+
+def create_app(settings: Settings | None = None, *, extra_routes: Sequence[Any] = ()) -> Litestar:
+    """Build the app; `extra_routes` lets tests mount handlers behind the same middleware."""
+    settings = settings or get_settings()
+    configure_logging(settings.debug)
+    engine = create_db_engine(settings)
+
+    def dispose_engine() -> None:
+        engine.dispose()
+
+    return Litestar(
+        route_handlers=[
+            HealthController,
+            create_static_files_router(path="/static", directories=[ROOT / "static"]),
+            *extra_routes,
+        ],
+        dependencies={"db": Provide(provide_db_session, sync_to_thread=False)},
+        middleware=[RequestLogMiddleware(), TransactionMiddleware(engine)],
+        exception_handlers=EXCEPTION_HANDLERS,
+        template_config=TemplateConfig(directory=ROOT / "templates", engine=Jinja),
+        state=State({"engine": engine, "settings": settings}),
+        on_shutdown=[dispose_engine],
+        request_max_body_size=MAX_BODY_BYTES,
+        logging_config=None,
+        debug=settings.debug,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    # `app.main:app` is built on first access, so importing this module never needs settings.
+    if name == "app":
+        try:
+            application = create_app()
+        except ConfigurationError as exc:
+            sys.exit(f"taskwise: {exc}")  # one sentence for the operator, no traceback
+        globals()["app"] = application
+        return application
+    raise AttributeError(name)
