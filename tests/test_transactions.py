@@ -10,7 +10,7 @@ import psycopg2
 import pytest
 from litestar import Litestar, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 from litestar.testing import TestClient
 from sqlalchemy import func, select, text
@@ -75,12 +75,24 @@ def form(data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL
     return f"{len(data.get('note', ''))} characters"
 
 
+@post("/_t/duplicate", sync_to_thread=True, status_code=201)
+def duplicate(db: DbSession) -> None:
+    _add(db, "first@example.com")
+    _add(db, "same@example.com")
+    _add(db, "same@example.com")  # the unique index refuses it
+
+
+@get("/_t/needs-int", sync_to_thread=True)
+def needs_int(number: FromQuery[int]) -> str:
+    return str(number)
+
+
 @get("/_t/count", sync_to_thread=True)
 def count_users(db: DbSession) -> dict[str, int]:
     return {"users": int(db.scalar(select(func.count()).select_from(User)) or 0)}
 
 
-ROUTES = [created, redirected, invalid, boom, db_dies, form, count_users]
+ROUTES = [created, redirected, invalid, boom, db_dies, form, duplicate, needs_int, count_users]
 
 
 @pytest.fixture
@@ -162,3 +174,19 @@ def test_form_bodies_over_one_megabyte_get_413(tx_client: TestClient[Litestar]) 
     too_big = tx_client.post("/_t/form", data={"note": "x" * (1024 * 1024)})
     assert too_big.status_code == 413
     assert "Too large" in too_big.text
+
+
+def test_an_integrity_error_is_a_409_and_nothing_of_the_request_is_kept(
+    tx_client: TestClient[Litestar], tx_engine: Engine
+) -> None:
+    response = tx_client.post("/_t/duplicate")
+    assert response.status_code == 409
+    assert "Conflict" in response.text
+    assert emails(tx_engine) == set()  # not even the first, valid row
+
+
+def test_invalid_parameters_are_a_400_page(tx_client: TestClient[Litestar]) -> None:
+    response = tx_client.get("/_t/needs-int", params={"number": "seven"})
+    assert response.status_code == 400
+    assert "<html" in response.text and "Bad request" in response.text
+    assert "Traceback" not in response.text
