@@ -5,12 +5,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException
-from litestar.response import Template
+from litestar.response import Redirect, Template
 from sqlalchemy.exc import DataError, DisconnectionError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+
+from app.auth.guards import LoginRequired
 
 log = logging.getLogger("taskwise.errors")
 
@@ -83,6 +86,16 @@ def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response
     return error_response(request, exc.status_code, detail=detail, headers=exc.headers)
 
 
+def _login_required(request: Request[Any, Any, Any], exc: LoginRequired) -> Response[Any]:
+    """Not signed in: htmx is told where to go (401 + HX-Redirect); a browser is sent there."""
+    if is_htmx(request):
+        return Response("", status_code=401, headers={"HX-Redirect": "/signin"})
+    if request.method in {"GET", "HEAD"}:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return Redirect(f"/signin?next={quote(target, safe='/')}", status_code=303)
+    return Redirect("/signin", status_code=303)
+
+
 def _conflict(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.info("integrity conflict: %s", type(exc).__name__)
     return error_response(request, 409)
@@ -125,6 +138,7 @@ def response_for(request: Request[Any, Any, Any], exc: Exception) -> Response[An
 
 # Order matters for response_for: the more specific classes come first.
 EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {
+    LoginRequired: _login_required,
     HTTPException: _http_error,
     IntegrityError: _conflict,
     DataError: _invalid_data,

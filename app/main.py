@@ -16,11 +16,20 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from sqlmodel import Session
 
+from app.account.controller import AccountController
+from app.auth.controller import AuthController
+from app.auth.middleware import AuthMiddleware
 from app.config import ConfigurationError, Settings, get_settings
 from app.db import create_db_engine
 from app.errors import EXCEPTION_HANDLERS
 from app.health.controller import HealthController
-from app.middleware import DB_SESSION_KEY, RequestLogMiddleware, TransactionMiddleware
+from app.middleware import (
+    DB_SESSION_KEY,
+    RequestLogMiddleware,
+    TransactionMiddleware,
+    add_security_headers,
+)
+from app.security import Signing
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_BODY_BYTES = 1024 * 1024  # SPEC §9: forms ≤ 1 MB, larger → 413
@@ -50,15 +59,20 @@ def create_app(settings: Settings | None = None, *, extra_routes: Sequence[Any] 
 
     return Litestar(
         route_handlers=[
+            AuthController,
+            AccountController,
             HealthController,
             create_static_files_router(path="/static", directories=[ROOT / "static"]),
             *extra_routes,
         ],
         dependencies={"db": Provide(provide_db_session, sync_to_thread=False)},
-        middleware=[RequestLogMiddleware(), TransactionMiddleware(engine)],
+        middleware=[RequestLogMiddleware(), TransactionMiddleware(engine), AuthMiddleware()],
+        before_send=[add_security_headers],
         exception_handlers=EXCEPTION_HANDLERS,
         template_config=TemplateConfig(directory=ROOT / "templates", engine=Jinja),
-        state=State({"engine": engine, "settings": settings}),
+        state=State(
+            {"engine": engine, "settings": settings, "signing": Signing(settings.secret_key or "")}
+        ),
         on_shutdown=[dispose_engine],
         request_max_body_size=MAX_BODY_BYTES,
         logging_config=None,

@@ -20,7 +20,24 @@ from app.errors import response_for
 
 request_log = logging.getLogger("taskwise.request")
 
+SECURITY_HEADERS = [
+    (
+        b"content-security-policy",
+        b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        b"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+    ),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+]
+
 DB_SESSION_KEY = "db_session"
+
+
+async def add_security_headers(message: Message, scope: Scope) -> None:
+    """Every response, error pages and static files included, carries the headers of SPEC §9."""
+    if message["type"] == "http.response.start":
+        message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
 
 
 class RequestLogMiddleware(ASGIMiddleware):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -117,6 +117,22 @@ def app(settings: Settings) -> Litestar:
 def client(app: Litestar) -> Iterator[TestClient[Litestar]]:
     with TestClient(app=app) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def new_client(app: Litestar) -> Iterator[Callable[..., TestClient[Litestar]]]:
+    """Open another browser on the same app (its own cookie jar); all closed after the test."""
+    opened: list[TestClient[Litestar]] = []
+
+    def open_client(on: Litestar | None = None) -> TestClient[Litestar]:
+        client = TestClient(app=on or app)
+        client.__enter__()
+        opened.append(client)
+        return client
+
+    yield open_client
+    for client in opened:
+        client.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from app.main import create_app
 from app.models import User
 from tests.conftest import make_settings
 from tests.factories import make_user
+from tests.web import csrf_token
 
 
 def _add(db: Session, email: str) -> None:
@@ -100,9 +101,16 @@ def tx_app(db_url: str) -> Litestar:
     return create_app(make_settings(db_url), extra_routes=ROUTES)
 
 
+def browser_on(app: Litestar) -> TestClient[Litestar]:
+    """A client that, like a browser on one of our pages, sends the CSRF token with each post."""
+    client = TestClient(app=app, raise_server_exceptions=False)
+    client.headers["X-CSRFToken"] = csrf_token(client.get("/signin").text)
+    return client
+
+
 @pytest.fixture
 def tx_client(tx_app: Litestar) -> Iterator[TestClient[Litestar]]:
-    with TestClient(app=tx_app, raise_server_exceptions=False) as client:
+    with browser_on(tx_app) as client:
         yield client
 
 
@@ -159,7 +167,7 @@ def test_htmx_errors_get_a_fragment_not_a_page(tx_client: TestClient[Litestar]) 
 
 def test_a_write_lost_before_commit_is_never_acknowledged(pg_db_url: str) -> None:
     app = create_app(make_settings(pg_db_url), extra_routes=ROUTES)
-    with TestClient(app=app, raise_server_exceptions=False) as client:
+    with browser_on(app) as client:
         response = client.post("/_t/db-dies-before-commit")
         assert response.status_code == 503
         assert "Temporarily unavailable" in response.text

@@ -1,0 +1,1 @@
+"""The account page: profile, password, deletion."""

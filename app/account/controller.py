@@ -1,0 +1,100 @@
+"""GET/POST /account, /account/password and /account/delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.response import Template
+
+from app.auth import service
+from app.auth.controller import expired_cookie
+from app.auth.forms import new_password, parse_profile, raw_password, timezones
+from app.auth.guards import requires_login
+from app.auth.sessions import SESSION_COOKIE, end_sessions_of
+from app.db import DbSession
+from app.forms import FormData, FormErrors, field
+from app.models import Theme, User
+from app.pages import redirect, render, require_auth
+
+
+def current_user(request: Request[Any, Any, Any]) -> User:
+    return require_auth(request).user
+
+
+def account_page(
+    request: Request[Any, Any, Any],
+    *,
+    status: int = 200,
+    errors: FormErrors | None = None,
+    values: dict[str, str] | None = None,
+    form_error: str | None = None,
+) -> Template:
+    user = current_user(request)
+    profile = {"name": user.name or "", "timezone": user.timezone, "theme": user.theme}
+    return render(
+        request,
+        "account/index.html",
+        {
+            "profile": profile | (values or {}),
+            "errors": errors or {},
+            "form_error": form_error,
+            "timezones": timezones(),
+            "themes": [t.value for t in Theme],
+        },
+        status=status,
+    )
+
+
+class AccountController(Controller):
+    path = "/account"
+    guards = [requires_login]
+
+    @get("/", sync_to_thread=False)
+    def show(self, request: Request[Any, Any, Any]) -> Template:
+        return account_page(request)
+
+    @post("/", sync_to_thread=True)
+    def update(self, request: Request[Any, Any, Any], db: DbSession, data: FormData) -> Any:
+        profile, errors = parse_profile(data)
+        if errors:
+            values = {k: field(data, k) for k in ("name", "timezone", "theme")}
+            return account_page(request, status=400, errors=errors, values=values)
+        user = current_user(request)  # loaded by AuthMiddleware into this same session
+        service.update_profile(user, profile)
+        return redirect(request, "/account", flash="Your settings were saved.")
+
+    @post("/password", sync_to_thread=True)
+    def change_password(
+        self, request: Request[Any, Any, Any], db: DbSession, data: FormData
+    ) -> Any:
+        user = current_user(request)  # loaded by AuthMiddleware into this same session
+        errors: FormErrors = {}
+        current = raw_password(errors, "current_password", data, label="Current password")
+        if "current_password" not in errors and not service.check_password(user, current):
+            errors["current_password"] = "That is not your current password."  # noqa: S105
+        password = new_password(errors, "new_password", data, email=user.email)
+        if errors:
+            return account_page(request, status=400, errors=errors)
+        service.set_password(user, password)
+        end_sessions_of(db, user.id, keep=require_auth(request).session_id)
+        return redirect(
+            request, "/account", flash="Password changed. Your other sessions were signed out."
+        )
+
+    @post("/delete", sync_to_thread=True)
+    def delete(self, request: Request[Any, Any, Any], db: DbSession, data: FormData) -> Any:
+        user = current_user(request)  # loaded by AuthMiddleware into this same session
+        errors: FormErrors = {}
+        password = raw_password(errors, "password", data, label="Password")
+        if "password" not in errors and not service.check_password(user, password):
+            errors["password"] = "That is not your password."  # noqa: S105
+        if errors:
+            return account_page(request, status=400, errors=errors)
+        service.delete_account(db, user)
+        return redirect(
+            request,
+            "/signup",
+            flash="Your account and all its data were deleted.",
+            cookies=[expired_cookie(SESSION_COOKIE)],
+        )

@@ -1,0 +1,191 @@
+"""Sign-up, sign-in, sign-out and password reset pages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.background_tasks import BackgroundTask
+from litestar.datastructures import Cookie
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+from sqlalchemy.engine import Engine
+
+from app.auth import service
+from app.auth.forms import new_password, parse_signup
+from app.auth.guards import requires_login
+from app.auth.sessions import (
+    ANON_COOKIE,
+    SESSION_COOKIE,
+    end_session,
+    end_sessions_of,
+    start_session,
+)
+from app.db import DbSession
+from app.forms import FormData, field
+from app.mail import send_mail
+from app.pages import (
+    auth_of,
+    redirect,
+    render,
+    require_auth,
+    safe_next,
+    settings_of,
+    signing_of,
+)
+
+
+def session_cookie(request: Request[Any, Any, Any], token: str) -> Cookie:
+    settings = settings_of(request)
+    return Cookie(
+        key=SESSION_COOKIE,
+        value=signing_of(request).sign_cookie(token),
+        max_age=settings.session_max_age,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        path="/",
+    )
+
+
+def expired_cookie(key: str) -> Cookie:
+    return Cookie(key=key, value="", max_age=0, httponly=True, samesite="lax", path="/")
+
+
+def sign_in(request: Request[Any, Any, Any], db: DbSession, user: Any, next_url: str) -> Redirect:
+    """A fresh session (never one the client proposed), replacing any current one."""
+    if current := auth_of(request):
+        end_session(db, current.session_id)
+    token = start_session(
+        db, user, now=datetime.now(UTC), max_age=settings_of(request).session_max_age
+    )
+    cookies = [session_cookie(request, token), expired_cookie(ANON_COOKIE)]
+    return redirect(request, safe_next(next_url), cookies=cookies)
+
+
+class AuthController(Controller):
+    @get("/", sync_to_thread=False)
+    def home(self, request: Request[Any, Any, Any]) -> Redirect:
+        return Redirect("/tasks" if auth_of(request) else "/signin", status_code=303)
+
+    @get("/signup", sync_to_thread=False)
+    def signup_form(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        if auth_of(request):
+            return Redirect("/tasks", status_code=303)
+        return render(request, "auth/signup.html", {"values": {}, "errors": {}})
+
+    @post("/signup", sync_to_thread=True)
+    def signup(self, request: Request[Any, Any, Any], db: DbSession, data: FormData) -> Any:
+        signup, errors = parse_signup(data)
+        values = {"name": field(data, "name"), "email": field(data, "email")}
+        if errors:
+            return render(
+                request, "auth/signup.html", {"values": values, "errors": errors}, status=400
+            )
+        try:
+            user = service.register(db, signup)
+        except service.EmailTaken:
+            errors = {"email": "That email is already registered. Sign in instead?"}
+            return render(
+                request, "auth/signup.html", {"values": values, "errors": errors}, status=409
+            )
+        return sign_in(request, db, user, "/tasks")
+
+    @get("/signin", sync_to_thread=False)
+    def signin_form(
+        self, request: Request[Any, Any, Any], next: FromQuery[str | None] = None
+    ) -> Any:
+        if auth_of(request):
+            return Redirect(safe_next(next), status_code=303)
+        return render(request, "auth/signin.html", {"values": {}, "next": safe_next(next, "")})
+
+    @post("/signin", sync_to_thread=True)
+    def signin(self, request: Request[Any, Any, Any], db: DbSession, data: FormData) -> Any:
+        email, password = field(data, "email").strip(), field(data, "password")
+        context = {"values": {"email": email}, "next": safe_next(field(data, "next"), "")}
+        engine: Engine = request.app.state.engine
+        try:
+            user = service.authenticate(
+                db,
+                engine,
+                email=email,
+                password=password,
+                remote_addr=request.client.host if request.client else None,
+                now=datetime.now(UTC),
+            )
+        except service.Throttled:
+            context["form_error"] = "Too many failed sign-ins. Wait 15 minutes and try again."
+            return render(request, "auth/signin.html", context, status=429)
+        if user is None:
+            context["form_error"] = "That email and password do not match an account."
+            return render(request, "auth/signin.html", context, status=400)
+        return sign_in(request, db, user, field(data, "next"))
+
+    @post("/signout", guards=[requires_login], sync_to_thread=True)
+    def signout(self, request: Request[Any, Any, Any], db: DbSession) -> Redirect:
+        end_session(db, require_auth(request).session_id)
+        return redirect(
+            request,
+            "/signin",
+            flash="You are signed out.",
+            cookies=[expired_cookie(SESSION_COOKIE)],
+        )
+
+    @get("/password/forgot", sync_to_thread=False)
+    def forgot_form(self, request: Request[Any, Any, Any]) -> Template:
+        return render(request, "auth/forgot.html", {"sent": False})
+
+    @post("/password/forgot", sync_to_thread=True)
+    def forgot(self, request: Request[Any, Any, Any], db: DbSession, data: FormData) -> Template:
+        user = service.user_by_email(db, field(data, "email"))
+        background = None
+        if user is not None:
+            link = str(
+                request.url.with_replacements(
+                    path=f"/password/reset/{service.make_reset_token(signing_of(request), user)}",
+                    query="",
+                )
+            )
+            body = (
+                f"Someone (hopefully you) asked to reset your Taskwise password.\n\n"
+                f"Choose a new one here within the hour:\n{link}\n\n"
+                "If it was not you, ignore this message: your password stays as it is.\n"
+            )
+            # Sent after the response, so answering takes as long whether or not the email exists.
+            background = BackgroundTask(
+                send_mail, settings_of(request), user.email, "Reset your Taskwise password", body
+            )
+        template = render(request, "auth/forgot.html", {"sent": True})
+        template.background = background
+        return template
+
+    @get("/password/reset/{token:str}", sync_to_thread=True)
+    def reset_form(
+        self, request: Request[Any, Any, Any], db: DbSession, token: FromPath[str]
+    ) -> Template:
+        if service.user_for_reset_token(db, signing_of(request), token) is None:
+            return render(request, "auth/reset_invalid.html", status=400)
+        return render(request, "auth/reset.html", {"token": token, "errors": {}})
+
+    @post("/password/reset/{token:str}", sync_to_thread=True)
+    def reset(
+        self, request: Request[Any, Any, Any], db: DbSession, token: FromPath[str], data: FormData
+    ) -> Any:
+        user = service.user_for_reset_token(db, signing_of(request), token)
+        if user is None:
+            return render(request, "auth/reset_invalid.html", status=400)
+        errors: dict[str, str] = {}
+        password = new_password(errors, "new_password", data, email=user.email)
+        if errors:
+            return render(
+                request, "auth/reset.html", {"token": token, "errors": errors}, status=400
+            )
+        service.set_password(user, password)
+        end_sessions_of(db, user.id)
+        return redirect(
+            request,
+            "/signin",
+            flash="Your password was changed. Sign in with the new one.",
+            cookies=[expired_cookie(SESSION_COOKIE)],
+        )

@@ -1,0 +1,118 @@
+"""Rendering pages: the context every template gets, flash messages, and safe redirects."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from itsdangerous import BadSignature
+from litestar import Request
+from litestar.datastructures import Cookie
+from litestar.response import Redirect, Template
+
+from app.auth.guards import LoginRequired
+from app.auth.sessions import Authenticated
+from app.config import Settings
+from app.security import Signing
+
+FLASH_COOKIE = "taskwise_flash"
+
+
+def settings_of(request: Request[Any, Any, Any]) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def signing_of(request: Request[Any, Any, Any]) -> Signing:
+    signing: Signing = request.app.state.signing
+    return signing
+
+
+def auth_of(request: Request[Any, Any, Any]) -> Authenticated | None:
+    auth: Authenticated | None = request.scope["state"].get("auth")
+    return auth
+
+
+def require_auth(request: Request[Any, Any, Any]) -> Authenticated:
+    """The signed-in session, on routes behind requires_login."""
+    auth = auth_of(request)
+    if auth is None:
+        raise LoginRequired()
+    return auth
+
+
+def render(
+    request: Request[Any, Any, Any],
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Template:
+    """A page or fragment with the common context: user, CSRF token, theme, pending flashes."""
+    auth = auth_of(request)
+    flashes = _read_flashes(request)
+    full_context = {
+        "user": auth.user if auth else None,
+        "csrf_token": request.scope["state"].get("csrf_token", ""),
+        "theme": auth.user.theme if auth else "system",
+        "flashes": flashes,
+        "request_path": request.url.path,
+        **(context or {}),
+    }
+    cookies = [_expired_flash_cookie()] if flashes else []
+    return Template(
+        template, context=full_context, status_code=status, headers=headers or {}, cookies=cookies
+    )
+
+
+def redirect(
+    request: Request[Any, Any, Any],
+    url: str,
+    *,
+    flash: str | None = None,
+    cookies: list[Cookie] | None = None,
+) -> Redirect:
+    """303 See Other (post/redirect/get), optionally carrying a message for the next page."""
+    all_cookies = list(cookies or [])
+    if flash:
+        signed = signing_of(request).flash.dumps([flash])
+        all_cookies.append(
+            Cookie(
+                key=FLASH_COOKIE,
+                value=signed,
+                httponly=True,
+                samesite="lax",
+                secure=settings_of(request).secure_cookies,
+                max_age=300,
+                path="/",
+            )
+        )
+    return Redirect(url, status_code=303, cookies=all_cookies)
+
+
+def safe_next(value: str | None, default: str = "/tasks") -> str:
+    """`next` only ever leads to a path on this site: no //host, scheme or backslash trick."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return default
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        return default
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
+        return default
+    return value
+
+
+def _read_flashes(request: Request[Any, Any, Any]) -> list[str]:
+    raw = request.cookies.get(FLASH_COOKIE)
+    if not raw:
+        return []
+    try:
+        messages = signing_of(request).flash.loads(raw)
+    except BadSignature:
+        return []
+    return [str(m) for m in messages][:5] if isinstance(messages, list) else []
+
+
+def _expired_flash_cookie() -> Cookie:
+    return Cookie(key=FLASH_COOKIE, value="", max_age=0, path="/", httponly=True, samesite="lax")
