@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from litestar import Request, Response
+from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException
 from litestar.response import Redirect, Template
 from sqlalchemy.exc import DataError, DisconnectionError, IntegrityError, OperationalError
@@ -74,7 +74,13 @@ def error_response(
         "request_id": request_id_of(request),
     }
     template = "errors/_message.html" if is_htmx(request) else "errors/page.html"
-    return Template(template, context=context, status_code=status, headers=headers or {})
+    return Template(
+        template,
+        context=context,
+        status_code=status,
+        headers=headers or {},
+        media_type=MediaType.HTML,
+    )
 
 
 def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:

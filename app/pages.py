@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from itsdangerous import BadSignature
-from litestar import Request
+from litestar import MediaType, Request
 from litestar.datastructures import Cookie
 from litestar.response import Redirect, Template
 
@@ -62,7 +62,12 @@ def render(
     }
     cookies = [_expired_flash_cookie()] if flashes else []
     return Template(
-        template, context=full_context, status_code=status, headers=headers or {}, cookies=cookies
+        template,
+        context=full_context,
+        status_code=status,
+        headers=headers or {},
+        cookies=cookies,
+        media_type=MediaType.HTML,  # whatever the handler's return annotation suggests
     )
 
 

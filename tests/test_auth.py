@@ -131,6 +131,7 @@ def test_bad_sign_ups_are_refused_beside_the_field(
     form = {"name": "Pat", "email": "pat@example.com", "password": "a-Good-passphrase-42"} | fields
     response = submit(client, "/signup", "/signup", form)
     assert response.status_code == 400
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
     assert re.search(rf'id="f-{field}-error">[^<]*{re.escape(message)}', response.text)
     assert re.search(rf'id="f-{field}"[^>]*aria-invalid="true"', response.text)
     assert form["password"] not in response.text
@@ -197,6 +198,7 @@ def test_next_only_leads_to_this_site(
 
 def test_the_sign_in_page_carries_next_into_its_form(client: Client) -> None:
     page = client.get("/account")  # redirected to /signin?next=/account and followed
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
     assert '<input type="hidden" name="next" value="/account">' in page.text
 
 

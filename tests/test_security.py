@@ -103,6 +103,8 @@ def test_sign_in_forms_need_a_token_too(client: Client, engine: Engine) -> None:
 )
 def test_security_headers_on_every_page(signed_in: Client, path: str) -> None:
     response = signed_in.get(path)
+    if path != "/health/db":
+        assert response.headers["content-type"] == "text/html; charset=utf-8"
     csp = response.headers["content-security-policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert response.headers["x-frame-options"] == "DENY"
