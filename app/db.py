@@ -96,6 +96,12 @@ def _sqlite_on_connect(dbapi_connection: Any, connection_record: ConnectionPoolE
         cursor.execute("PRAGMA synchronous=NORMAL")  # durable across app crashes in WAL mode
     finally:
         cursor.close()
+    # Unicode-aware lower-casing for case-insensitive search (SQLite's lower() is ASCII-only).
+    dbapi_connection.create_function("casefold", 1, _casefold, deterministic=True)
+
+
+def _casefold(value: str | None) -> str | None:
+    return value.lower() if isinstance(value, str) else value
 
 
 def _statement_timeout_setter(timeout_ms: int) -> Callable[[Any], None]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from app.middleware import (
     add_security_headers,
 )
 from app.security import Signing
+from app.tasks.controller import TaskController
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_BODY_BYTES = 1024 * 1024  # SPEC §9: forms ≤ 1 MB, larger → 413
@@ -48,8 +50,17 @@ def configure_logging(debug: bool) -> None:
     logging.getLogger("taskwise").setLevel(logging.DEBUG if debug else logging.INFO)
 
 
-def create_app(settings: Settings | None = None, *, extra_routes: Sequence[Any] = ()) -> Litestar:
-    """Build the app; `extra_routes` lets tests mount handlers behind the same middleware."""
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    extra_routes: Sequence[Any] = (),
+) -> Litestar:
+    """Build the app; tests may pin the clock and mount handlers behind the same middleware."""
     settings = settings or get_settings()
     configure_logging(settings.debug)
     engine = create_db_engine(settings)
@@ -61,6 +72,7 @@ def create_app(settings: Settings | None = None, *, extra_routes: Sequence[Any] 
         route_handlers=[
             AuthController,
             AccountController,
+            TaskController,
             HealthController,
             create_static_files_router(path="/static", directories=[ROOT / "static"]),
             *extra_routes,
@@ -71,7 +83,12 @@ def create_app(settings: Settings | None = None, *, extra_routes: Sequence[Any] 
         exception_handlers=EXCEPTION_HANDLERS,
         template_config=TemplateConfig(directory=ROOT / "templates", engine=Jinja),
         state=State(
-            {"engine": engine, "settings": settings, "signing": Signing(settings.secret_key or "")}
+            {
+                "engine": engine,
+                "settings": settings,
+                "signing": Signing(settings.secret_key or ""),
+                "clock": clock,
+            }
         ),
         on_shutdown=[dispose_engine],
         request_max_body_size=MAX_BODY_BYTES,

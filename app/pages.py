@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,6 +28,12 @@ def settings_of(request: Request[Any, Any, Any]) -> Settings:
 def signing_of(request: Request[Any, Any, Any]) -> Signing:
     signing: Signing = request.app.state.signing
     return signing
+
+
+def now_of(request: Request[Any, Any, Any]) -> datetime:
+    """The current moment from the app's one injectable clock (tests pin it)."""
+    clock: Callable[[], datetime] = request.app.state.clock
+    return clock()
 
 
 def auth_of(request: Request[Any, Any, Any]) -> Authenticated | None:

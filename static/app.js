@@ -6,3 +6,11 @@ document.addEventListener("DOMContentLoaded", () => {
     if (!input.value && zone) input.value = zone;
   });
 });
+
+// A form that adds a row through htmx is emptied once the row is in.
+document.addEventListener("htmx:afterRequest", (event) => {
+  const form = event.detail.elt;
+  if (form instanceof HTMLFormElement && form.hasAttribute("data-reset-on-success") && event.detail.successful) {
+    form.reset();
+  }
+});

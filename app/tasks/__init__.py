@@ -1,0 +1,1 @@
+"""Tasks: the scoped queries, the rules, the list and the forms."""

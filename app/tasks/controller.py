@@ -1,0 +1,215 @@
+"""The task routes of SPEC §4: the list, create, view, edit, toggle, delete."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath
+from litestar.response import Template
+
+from app.auth.guards import requires_login
+from app.db import DbSession
+from app.errors import is_htmx
+from app.forms import FormData, field
+from app.models import Priority, Recurrence, Task, User
+from app.pages import now_of, redirect, render, require_auth, safe_next
+from app.tasks import service
+from app.tasks.dates import LocalNow
+from app.tasks.forms import form_values, parse_task_form
+from app.tasks.queries import get_task, list_tasks, parse_list_params, row_of, tags_of
+
+VARY = {"Vary": "HX-Request"}
+FORM_CHOICES = {
+    "priorities": [p.value for p in Priority],
+    "recurrences": [r.value for r in Recurrence],
+}
+
+
+def wants_fragment(request: Request[Any, Any, Any]) -> bool:
+    """htmx swaps a fragment, except when restoring history, which needs the whole page."""
+    return is_htmx(request) and request.headers.get("hx-history-restore-request") != "true"
+
+
+def local_now(request: Request[Any, Any, Any], user: User) -> LocalNow:
+    return LocalNow.at(now_of(request), user.timezone)
+
+
+def task_values(task: Task, tags: list[str]) -> dict[str, str]:
+    return {
+        "title": task.title,
+        "description": task.description or "",
+        "priority": task.priority,
+        "due_date": task.due_date.isoformat() if task.due_date else "",
+        "due_time": task.due_time.strftime("%H:%M") if task.due_time else "",
+        "tags": ", ".join(tags),
+        "estimated_hours": str(task.estimated_hours or ""),
+        "recurrence": task.recurrence,
+    }
+
+
+def form_response(
+    request: Request[Any, Any, Any],
+    *,
+    task: Task | None,
+    values: dict[str, str],
+    errors: dict[str, str],
+    status: int,
+    form_error: str | None = None,
+    version: int | str | None = None,
+) -> Template:
+    """The task form with messages: a full page, or for htmx the form swapped in place."""
+    context = {
+        "task": task,
+        "values": values,
+        "errors": errors,
+        "form_error": form_error or ("Please correct the highlighted fields." if errors else None),
+        "version": version if version is not None else (task.version if task else None),
+        **FORM_CHOICES,
+    }
+    if wants_fragment(request):
+        target = f"#task-form-{task.id}" if task else "#new-task"
+        headers = {"HX-Retarget": target, "HX-Reswap": "outerHTML", **VARY}
+        return render(request, "tasks/_form.html", context, status=status, headers=headers)
+    page = "tasks/edit.html" if task else "tasks/new.html"
+    return render(request, page, context, status=status, headers=VARY)
+
+
+def row_response(request: Request[Any, Any, Any], db: DbSession, task: Task, **kw: Any) -> Template:
+    user = require_auth(request).user
+    row = row_of(task, tags_of(db, task.id), local_now(request, user))
+    return render(request, "tasks/_row.html", {"row": row}, headers=VARY, **kw)
+
+
+class TaskController(Controller):
+    path = "/tasks"
+    guards = [requires_login]
+
+    @get("/", sync_to_thread=True)
+    def index(self, request: Request[Any, Any, Any], db: DbSession) -> Template:
+        params = parse_list_params({k: v[-1] for k, v in request.query_params.dict().items()})
+        user = require_auth(request).user
+        page = list_tasks(db, user.id, params, local_now(request, user))
+        template = "tasks/_list.html" if wants_fragment(request) else "tasks/index.html"
+        context = {"page": page, "values": {}, "errors": {}, **FORM_CHOICES}
+        return render(request, template, context, headers=VARY)
+
+    @get("/new", sync_to_thread=False)
+    def new(self, request: Request[Any, Any, Any]) -> Template:
+        return form_response(request, task=None, values={}, errors={}, status=200)
+
+    @post("/", sync_to_thread=True)
+    def create(self, request: Request[Any, Any, Any], db: DbSession, data: FormData) -> Any:
+        user = require_auth(request).user
+        quick = field(data, "quick")
+        if quick and not field(data, "title"):
+            # Quick add: for now the whole line is the title (the grammar of SPEC §7 comes next).
+            data = {"title": quick}
+        task_input, errors = parse_task_form(data)
+        if errors and quick and wants_fragment(request):
+            headers = {"HX-Retarget": "#quick-add", "HX-Reswap": "outerHTML", **VARY}
+            context = {"quick": quick, "quick_error": errors.get("title", "Check this task.")}
+            return render(request, "tasks/_quick_add.html", context, status=400, headers=headers)
+        if errors:
+            values = form_values(data)
+            return form_response(request, task=None, values=values, errors=errors, status=400)
+        task = service.create_task(db, owner_id=user.id, data=task_input)
+        if wants_fragment(request):
+            return row_response(request, db, task, status=201)
+        return redirect(request, "/tasks", flash=f"Added “{task.title}”.")
+
+    @get("/{task_id:uuid}", sync_to_thread=True)
+    def detail(
+        self, request: Request[Any, Any, Any], db: DbSession, task_id: FromPath[uuid.UUID]
+    ) -> Template:
+        user = require_auth(request).user
+        task = get_task(db, user.id, task_id)
+        if wants_fragment(request):  # e.g. cancelling an inline edit puts the row back
+            return row_response(request, db, task)
+        row = row_of(task, tags_of(db, task.id), local_now(request, user))
+        return render(request, "tasks/detail.html", {"row": row}, headers=VARY)
+
+    @get("/{task_id:uuid}/edit", sync_to_thread=True)
+    def edit_form(
+        self, request: Request[Any, Any, Any], db: DbSession, task_id: FromPath[uuid.UUID]
+    ) -> Template:
+        user = require_auth(request).user
+        task = get_task(db, user.id, task_id)
+        values = task_values(task, tags_of(db, task.id))
+        context = {
+            "task": task,
+            "values": values,
+            "errors": {},
+            "version": task.version,
+            "form_error": None,
+            **FORM_CHOICES,
+        }
+        template = "tasks/_edit_row.html" if wants_fragment(request) else "tasks/edit.html"
+        return render(request, template, context, headers=VARY)
+
+    @post("/{task_id:uuid}/edit", sync_to_thread=True)
+    def edit(
+        self,
+        request: Request[Any, Any, Any],
+        db: DbSession,
+        task_id: FromPath[uuid.UUID],
+        data: FormData,
+    ) -> Any:
+        user = require_auth(request).user
+        task = get_task(db, user.id, task_id)
+        task_input, errors = parse_task_form(data)
+        version_raw = field(data, "version").strip()
+        if not version_raw.isdigit():
+            errors["version"] = "This form is missing its version; reload the task and retry."
+        values = form_values(data)
+        if errors:
+            return form_response(
+                request, task=task, values=values, errors=errors, status=400, version=version_raw
+            )
+        try:
+            task = service.update_task(
+                db, owner_id=user.id, task_id=task_id, version=int(version_raw), data=task_input
+            )
+        except service.StaleVersion as stale:
+            return form_response(
+                request,
+                task=task,
+                values=values,
+                errors={},
+                status=409,
+                form_error=stale.detail,
+                version=version_raw,
+            )
+        if wants_fragment(request):
+            return row_response(request, db, task)
+        return redirect(request, f"/tasks/{task.id}", flash="Saved.")
+
+    @post("/{task_id:uuid}/toggle", sync_to_thread=True)
+    def toggle(
+        self,
+        request: Request[Any, Any, Any],
+        db: DbSession,
+        task_id: FromPath[uuid.UUID],
+        data: FormData,
+    ) -> Any:
+        user = require_auth(request).user
+        task = service.toggle_task(db, owner_id=user.id, task_id=task_id, now=now_of(request))
+        if wants_fragment(request):
+            return row_response(request, db, task)
+        done = "Completed" if task.status == "completed" else "Reopened"
+        return redirect(request, safe_next(field(data, "next")), flash=f"{done} “{task.title}”.")
+
+    @post("/{task_id:uuid}/delete", sync_to_thread=True)
+    def delete(
+        self,
+        request: Request[Any, Any, Any],
+        db: DbSession,
+        task_id: FromPath[uuid.UUID],
+        data: FormData,
+    ) -> Any:
+        user = require_auth(request).user
+        service.trash_task(db, owner_id=user.id, task_id=task_id, now=now_of(request))
+        if wants_fragment(request):
+            return Response("", status_code=200, headers=VARY, media_type="text/html")
+        return redirect(request, safe_next(field(data, "next")), flash="Moved to the Trash.")

@@ -1,0 +1,166 @@
+"""The task form (create and edit): clean values and a message per bad field."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from datetime import date, time
+from typing import Any
+
+from app.forms import FormErrors, clean_text, field, has_control_characters
+from app.models import (
+    DESCRIPTION_MAX,
+    ESTIMATE_MAX,
+    ESTIMATE_MIN,
+    TAG_MAX,
+    TITLE_MAX,
+    Priority,
+    Recurrence,
+)
+
+MAX_TAGS = 20
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIME = re.compile(r"^\d{2}:\d{2}$")
+TASK_FIELDS = (
+    "title",
+    "description",
+    "priority",
+    "due_date",
+    "due_time",
+    "tags",
+    "estimated_hours",
+    "recurrence",
+)
+
+
+@dataclass(frozen=True)
+class TaskInput:
+    title: str
+    description: str | None = None
+    priority: str = Priority.medium
+    due_date: date | None = None
+    due_time: time | None = None
+    tags: list[str] = dataclass_field(default_factory=list)
+    estimated_hours: int | None = None
+    recurrence: str = Recurrence.none
+
+
+def is_tag_name(name: str) -> bool:
+    return 1 <= len(name) <= TAG_MAX and all(ch.isalnum() or ch in "-_" for ch in name)
+
+
+def parse_tags(errors: FormErrors, raw: str) -> list[str]:
+    """Comma-separated names, trimmed, a leading # dropped, duplicates (any case) removed."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for part in raw.split(","):
+        name = part.strip().lstrip("#")
+        if not name:
+            continue
+        if not is_tag_name(name):
+            errors["tags"] = (
+                f"Tags are 1–{TAG_MAX} letters, digits, '-' or '_', separated by commas."
+            )
+            return []
+        if name.casefold() not in seen:
+            seen.add(name.casefold())
+            names.append(name)
+    if len(names) > MAX_TAGS:
+        errors["tags"] = f"Use at most {MAX_TAGS} tags."
+    return names
+
+
+def _parse_date(errors: FormErrors, raw: str) -> date | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        if not _DATE.match(raw):
+            raise ValueError(raw)
+        return date.fromisoformat(raw)
+    except ValueError:
+        errors["due_date"] = "Enter a date as YYYY-MM-DD."
+        return None
+
+
+def _parse_time(errors: FormErrors, raw: str) -> time | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        if not _TIME.match(raw):
+            raise ValueError(raw)
+        return time.fromisoformat(raw)
+    except ValueError:
+        errors["due_time"] = "Enter a time as HH:MM (24-hour)."
+        return None
+
+
+def _parse_estimate(errors: FormErrors, raw: str) -> int | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not ESTIMATE_MIN <= int(raw) <= ESTIMATE_MAX:
+        errors["estimated_hours"] = (
+            f"Enter whole hours from {ESTIMATE_MIN} to {ESTIMATE_MAX}, or leave it empty."
+        )
+        return None
+    return int(raw)
+
+
+def _choice(errors: FormErrors, name: str, raw: str, allowed: type[Any], default: str) -> str:
+    value = raw.strip() or default
+    if value not in {member.value for member in allowed}:
+        options = ", ".join(member.value for member in allowed)
+        errors[name] = f"Choose one of: {options}."
+        return default
+    return value
+
+
+def parse_task_form(data: dict[str, Any]) -> tuple[TaskInput, FormErrors]:
+    errors: FormErrors = {}
+    title = clean_text(
+        errors, "title", field(data, "title"), label="Title", max_length=TITLE_MAX, required=True
+    )
+    description = clean_text(
+        errors,
+        "description",
+        field(data, "description").replace("\r\n", "\n"),
+        label="Description",
+        max_length=DESCRIPTION_MAX,
+        multiline=True,
+    )
+    priority = _choice(errors, "priority", field(data, "priority"), Priority, Priority.medium)
+    due_date = _parse_date(errors, field(data, "due_date"))
+    due_time = _parse_time(errors, field(data, "due_time"))
+    if due_time is not None and due_date is None and "due_date" not in errors:
+        errors["due_date"] = "A time needs a date."
+    tags_raw = field(data, "tags")
+    if has_control_characters(tags_raw):
+        errors["tags"] = "Tags contain characters that are not allowed."
+        tags: list[str] = []
+    else:
+        tags = parse_tags(errors, tags_raw)
+    estimate = _parse_estimate(errors, field(data, "estimated_hours"))
+    recurrence = _choice(
+        errors, "recurrence", field(data, "recurrence"), Recurrence, Recurrence.none
+    )
+    if recurrence != Recurrence.none and due_date is None and "due_date" not in errors:
+        errors["due_date"] = "A repeating task needs a due date."
+    task = TaskInput(
+        title=title,
+        description=description or None,
+        priority=priority,
+        due_date=due_date,
+        due_time=due_time,
+        tags=tags,
+        estimated_hours=estimate,
+        recurrence=recurrence,
+    )
+    return task, errors
+
+
+def form_values(data: dict[str, Any]) -> dict[str, str]:
+    """What the user typed, to show again beside the messages."""
+    return {name: field(data, name) for name in TASK_FIELDS}

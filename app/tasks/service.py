@@ -1,0 +1,126 @@
+"""Task rules: create, edit with optimistic locking, toggle, move to the Trash, tag."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col
+
+from app.errors import Conflict
+from app.models import Status, Tag, Task, TaskTag
+from app.tasks.forms import TaskInput
+from app.tasks.queries import fold, get_task
+
+
+class StaleVersion(Conflict):
+    detail = "This task was changed elsewhere since you opened it. Nothing was saved."
+
+
+def create_task(db: Session, *, owner_id: uuid.UUID, data: TaskInput) -> Task:
+    task = Task(
+        user_id=owner_id,
+        title=data.title,
+        description=data.description,
+        priority=data.priority,
+        due_date=data.due_date,
+        due_time=data.due_time,
+        estimated_hours=data.estimated_hours,
+        recurrence=data.recurrence,
+    )
+    db.add(task)
+    db.flush()
+    set_tags(db, owner_id=owner_id, task_id=task.id, names=data.tags)
+    return task
+
+
+def update_task(
+    db: Session, *, owner_id: uuid.UUID, task_id: uuid.UUID, version: int, data: TaskInput
+) -> Task:
+    """Apply the edit only if nobody changed the task since `version` was read (else 409)."""
+    get_task(db, owner_id, task_id)  # 404 first: missing, foreign and trashed look the same
+    result = db.execute(
+        update(Task)
+        .where(
+            col(Task.id) == task_id,
+            col(Task.user_id) == owner_id,
+            col(Task.deleted_at).is_(None),
+            col(Task.version) == version,
+        )
+        .values(
+            title=data.title,
+            description=data.description,
+            priority=data.priority,
+            due_date=data.due_date,
+            due_time=data.due_time,
+            estimated_hours=data.estimated_hours,
+            recurrence=data.recurrence,
+            version=col(Task.version) + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise StaleVersion()
+    set_tags(db, owner_id=owner_id, task_id=task_id, names=data.tags)
+    task = get_task(db, owner_id, task_id)
+    db.refresh(task)
+    return task
+
+
+def toggle_task(db: Session, *, owner_id: uuid.UUID, task_id: uuid.UUID, now: datetime) -> Task:
+    task = get_task(db, owner_id, task_id)
+    if task.status == Status.pending:
+        task.status, task.completed_at = Status.completed, now
+    else:
+        task.status, task.completed_at = Status.pending, None
+    task.version += 1
+    db.flush()
+    return task
+
+
+def trash_task(db: Session, *, owner_id: uuid.UUID, task_id: uuid.UUID, now: datetime) -> None:
+    task = get_task(db, owner_id, task_id)
+    task.deleted_at = now
+    task.version += 1
+    db.flush()
+
+
+def set_tags(db: Session, *, owner_id: uuid.UUID, task_id: uuid.UUID, names: list[str]) -> None:
+    """Link exactly these tags (the user's own, created on first use, matched ignoring case)."""
+    wanted = {name.lower(): name for name in names}
+    existing = (
+        {
+            tag.name.lower(): tag
+            for tag in db.scalars(
+                select(Tag).where(
+                    col(Tag.user_id) == owner_id, fold(col(Tag.name)).in_(list(wanted))
+                )
+            )
+        }
+        if wanted
+        else {}
+    )
+    for key, name in wanted.items():
+        if key not in existing:
+            existing[key] = _create_tag(db, owner_id=owner_id, name=name)
+    db.execute(delete(TaskTag).where(col(TaskTag.task_id) == task_id))
+    for key in wanted:
+        db.add(TaskTag(task_id=task_id, tag_id=existing[key].id))
+    db.flush()
+
+
+def _create_tag(db: Session, *, owner_id: uuid.UUID, name: str) -> Tag:
+    tag = Tag(user_id=owner_id, name=name)
+    try:
+        with db.begin_nested():  # another request may create the same tag at the same moment
+            db.add(tag)
+    except IntegrityError:
+        found = db.scalars(
+            select(Tag).where(col(Tag.user_id) == owner_id, fold(col(Tag.name)) == name.lower())
+        ).first()
+        if found is None:
+            raise
+        return found
+    return tag
