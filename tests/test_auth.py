@@ -29,6 +29,8 @@ from tests.web import PASSWORD, create_account, csrf_token, sign_in, submit
 Client = TestClient[Litestar]
 NewClient = Callable[..., Client]
 
+ANY_ID = "01a2017e-046f-7254-8360-e97bfc16149f"
+
 # Every route that needs a signed-in user; later features add theirs here.
 PROTECTED_ROUTES = [
     ("GET", "/account"),
@@ -36,6 +38,14 @@ PROTECTED_ROUTES = [
     ("POST", "/account/password"),
     ("POST", "/account/delete"),
     ("POST", "/signout"),
+    ("GET", "/tasks"),
+    ("GET", "/tasks/new"),
+    ("POST", "/tasks"),
+    ("GET", f"/tasks/{ANY_ID}"),
+    ("GET", f"/tasks/{ANY_ID}/edit"),
+    ("POST", f"/tasks/{ANY_ID}/edit"),
+    ("POST", f"/tasks/{ANY_ID}/toggle"),
+    ("POST", f"/tasks/{ANY_ID}/delete"),
 ]
 
 

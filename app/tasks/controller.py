@@ -91,9 +91,12 @@ class TaskController(Controller):
         params = parse_list_params({k: v[-1] for k, v in request.query_params.dict().items()})
         user = require_auth(request).user
         page = list_tasks(db, user.id, params, local_now(request, user))
-        template = "tasks/_list.html" if wants_fragment(request) else "tasks/index.html"
         context = {"page": page, "values": {}, "errors": {}, **FORM_CHOICES}
-        return render(request, template, context, headers=VARY)
+        if wants_fragment(request):
+            # The canonical URL of this view (defaults and empty fields left out) for the bar.
+            headers = {"HX-Push-Url": page.params.url(), **VARY}
+            return render(request, "tasks/_list.html", context, headers=headers)
+        return render(request, "tasks/index.html", context, headers=VARY)
 
     @get("/new", sync_to_thread=False)
     def new(self, request: Request[Any, Any, Any]) -> Template:

@@ -1,0 +1,92 @@
+"""In a real browser: active search filters the list in place, updates the URL, Back restores."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+from sqlmodel import Session
+
+from app.config import Settings
+from app.db import create_db_engine
+from app.tasks.forms import TaskInput
+from app.tasks.service import create_task
+from tests.e2e.conftest import LiveServer
+from tests.web import create_account
+
+pytestmark = pytest.mark.browser
+
+
+def seed(live_server: LiveServer) -> None:
+    engine = create_db_engine(Settings(_env_file=None, database_url=live_server.database_url))
+    user = create_account(engine, "seeker@example.com")
+    with Session(engine) as session:
+        for title in ("Pay rent", "Pay the plumber", "Buy milk", "Call Mum", "Renew passport"):
+            create_task(session, owner_id=user.id, data=TaskInput(title=title, tags=["home"]))
+        session.commit()
+    engine.dispose()
+
+
+def titles(page: Any) -> list[str]:
+    return sorted(page.locator("#task-list .task-title").all_inner_texts())
+
+
+def test_typing_filters_in_place_updates_the_url_and_back_restores(
+    chromium: Any, live_server: LiveServer
+) -> None:
+    seed(live_server)
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(f"{live_server.url}/signin")
+    page.get_by_label("Email").fill("seeker@example.com")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/tasks")
+    assert len(titles(page)) == 5
+
+    page.evaluate("window.__marker = 'same document'")  # survives only in-place updates
+    page.get_by_label("Search").press_sequentially("pay", delay=40)
+    page.wait_for_url("**/tasks?q=pay")
+    expect(page.locator("#task-list .task-title")).to_have_count(2)
+    assert titles(page) == ["Pay rent", "Pay the plumber"]
+    assert page.locator("#task-list").get_attribute("data-total") == "2"
+    assert page.evaluate("window.__marker") == "same document"
+
+    page.get_by_role("link", name="Completed").click()
+    page.wait_for_url("**/tasks?status=completed&q=pay")
+    expect(page.locator("#task-list")).to_have_attribute("data-total", "0")
+
+    page.go_back()
+    page.wait_for_url("**/tasks?q=pay")
+    expect(page.locator("#task-list .task-title")).to_have_count(2)
+    assert page.get_by_label("Search").input_value() == "pay"
+
+    page.go_back()
+    page.wait_for_url("**/tasks")
+    expect(page.locator("#task-list .task-title")).to_have_count(5)
+    assert page.get_by_label("Search").input_value() == ""
+    context.close()
+
+
+def test_without_javascript_the_same_controls_work(chromium: Any, live_server: LiveServer) -> None:
+    seed(live_server)
+    context = chromium.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/signin")
+    page.get_by_label("Email").fill("seeker@example.com")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/tasks")
+    page.get_by_label("Search").fill("milk")
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_url("**/tasks?q=milk**")
+    assert titles(page) == ["Buy milk"]
+    page.get_by_role("button", name="Complete Buy milk").click()
+    page.wait_for_url("**/tasks?q=milk**")
+    assert "Completed “Buy milk”." in page.locator(".flash").inner_text()
+    page.get_by_label("Quick add").fill("Walk the dog")
+    page.get_by_role("button", name="Add", exact=True).click()
+    page.wait_for_url("**/tasks")
+    assert "Walk the dog" in titles(page)
+    context.close()
