@@ -76,8 +76,7 @@ def _owner_fk(*, index: bool = True) -> Any:
     )
 
 
-class Timestamped(SQLModel):
-    id: uuid.UUID = Field(default_factory=uuid7, primary_key=True)
+class Timestamps(SQLModel):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     updated_at: datetime = Field(
         default_factory=utcnow,
@@ -85,6 +84,10 @@ class Timestamped(SQLModel):
         nullable=False,
         sa_column_kwargs={"onupdate": utcnow},
     )
+
+
+class Timestamped(Timestamps):
+    id: uuid.UUID = Field(default_factory=uuid7, primary_key=True)
 
 
 class User(Timestamped, table=True):
@@ -212,7 +215,7 @@ class Tag(Timestamped, table=True):
     name: str = Field(sa_type=String(TAG_MAX), nullable=False)
 
 
-class TaskTag(SQLModel, table=True):
+class TaskTag(Timestamps, table=True):
     __tablename__ = "task_tags"
     __table_args__ = (
         # The primary key (task_id, tag_id) loads a page's tags; this one finds a tag's tasks.
@@ -228,13 +231,6 @@ class TaskTag(SQLModel, table=True):
         sa_column=Column(
             Uuid, ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, nullable=False
         )
-    )
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
-    updated_at: datetime = Field(
-        default_factory=utcnow,
-        sa_type=UTCDateTime,
-        nullable=False,
-        sa_column_kwargs={"onupdate": utcnow},
     )
 
 

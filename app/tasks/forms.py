@@ -45,6 +45,18 @@ class TaskInput:
     estimated_hours: int | None = None
     recurrence: str = Recurrence.none
 
+    def columns(self) -> dict[str, Any]:
+        """The values stored on the task row itself (tags live in their own tables)."""
+        return {
+            "title": self.title,
+            "description": self.description,
+            "priority": self.priority,
+            "due_date": self.due_date,
+            "due_time": self.due_time,
+            "estimated_hours": self.estimated_hours,
+            "recurrence": self.recurrence,
+        }
+
 
 def is_tag_name(name: str) -> bool:
     return 1 <= len(name) <= TAG_MAX and all(ch.isalnum() or ch in "-_" for ch in name)

@@ -20,16 +20,7 @@ class StaleVersion(Conflict):
 
 
 def create_task(db: Session, *, owner_id: uuid.UUID, data: TaskInput) -> Task:
-    task = Task(
-        user_id=owner_id,
-        title=data.title,
-        description=data.description,
-        priority=data.priority,
-        due_date=data.due_date,
-        due_time=data.due_time,
-        estimated_hours=data.estimated_hours,
-        recurrence=data.recurrence,
-    )
+    task = Task(user_id=owner_id, **data.columns())
     db.add(task)
     db.flush()
     set_tags(db, owner_id=owner_id, task_id=task.id, names=data.tags)
@@ -40,7 +31,7 @@ def update_task(
     db: Session, *, owner_id: uuid.UUID, task_id: uuid.UUID, version: int, data: TaskInput
 ) -> Task:
     """Apply the edit only if nobody changed the task since `version` was read (else 409)."""
-    get_task(db, owner_id, task_id)  # 404 first: missing, foreign and trashed look the same
+    task = get_task(db, owner_id, task_id)  # 404 first: missing, foreign, trashed look alike
     result = db.execute(
         update(Task)
         .where(
@@ -49,23 +40,13 @@ def update_task(
             col(Task.deleted_at).is_(None),
             col(Task.version) == version,
         )
-        .values(
-            title=data.title,
-            description=data.description,
-            priority=data.priority,
-            due_date=data.due_date,
-            due_time=data.due_time,
-            estimated_hours=data.estimated_hours,
-            recurrence=data.recurrence,
-            version=col(Task.version) + 1,
-        )
+        .values(**data.columns(), version=col(Task.version) + 1)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise StaleVersion()
     set_tags(db, owner_id=owner_id, task_id=task_id, names=data.tags)
-    task = get_task(db, owner_id, task_id)
-    db.refresh(task)
+    db.refresh(task)  # the UPDATE went around the ORM
     return task
 
 
