@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -50,6 +51,11 @@ def configure_logging(debug: bool) -> None:
     logging.getLogger("taskwise").setLevel(logging.DEBUG if debug else logging.INFO)
 
 
+def add_template_globals(engine: Jinja) -> None:
+    # A fresh one-time token for each rendered create form (SPEC §9: double submits).
+    engine.engine.globals["new_form_token"] = lambda: secrets.token_urlsafe(16)
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -81,7 +87,9 @@ def create_app(
         middleware=[RequestLogMiddleware(), TransactionMiddleware(engine), AuthMiddleware()],
         before_send=[add_security_headers],
         exception_handlers=EXCEPTION_HANDLERS,
-        template_config=TemplateConfig(directory=ROOT / "templates", engine=Jinja),
+        template_config=TemplateConfig(
+            directory=ROOT / "templates", engine=Jinja, engine_callback=add_template_globals
+        ),
         state=State(
             {
                 "engine": engine,

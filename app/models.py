@@ -104,6 +104,8 @@ class User(Timestamped, table=True):
     name: str | None = Field(default=None, sa_type=String(NAME_MAX))
     timezone: str = Field(default="UTC", sa_type=String(64), nullable=False)
     theme: str = Field(default=Theme.system, sa_type=String(8), nullable=False)
+    # Part of the signed calendar-feed URL; a new value revokes the old URL, None turns it off.
+    calendar_key: str | None = Field(default=None, sa_type=String(64))
 
 
 class UserSession(Timestamped, table=True):
@@ -181,6 +183,15 @@ class Task(Timestamped, table=True):
             postgresql_where=text("deleted_at IS NOT NULL"),
             sqlite_where=text("deleted_at IS NOT NULL"),
         ),
+        # One task per create form: a resubmitted form_token finds the task it made.
+        Index(
+            "uq_tasks_user_form_token",
+            "user_id",
+            "form_token",
+            unique=True,
+            postgresql_where=text("form_token IS NOT NULL"),
+            sqlite_where=text("form_token IS NOT NULL"),
+        ),
         # Keyword search: ILIKE '%word%' on title and description, served by trigrams.
         Index(
             "ix_tasks_search_trgm",
@@ -201,6 +212,7 @@ class Task(Timestamped, table=True):
     recurrence: str = Field(default=Recurrence.none, sa_type=String(16), nullable=False)
     version: int = Field(default=1, nullable=False)
     deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    form_token: str | None = Field(default=None, sa_type=String(64))
 
 
 class Tag(Timestamped, table=True):

@@ -12,5 +12,9 @@ document.addEventListener("htmx:afterRequest", (event) => {
   const form = event.detail.elt;
   if (form instanceof HTMLFormElement && form.hasAttribute("data-reset-on-success") && event.detail.successful) {
     form.reset();
+    // The used one-time token would make the next add a duplicate of this one.
+    form.querySelectorAll('input[name="form_token"]').forEach((input) => {
+      input.value = crypto.randomUUID();
+    });
   }
 });

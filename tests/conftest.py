@@ -120,19 +120,16 @@ def client(app: Litestar) -> Iterator[TestClient[Litestar]]:
 
 
 @pytest.fixture
-def new_client(app: Litestar) -> Iterator[Callable[..., TestClient[Litestar]]]:
-    """Open another browser on the same app (its own cookie jar); all closed after the test."""
-    opened: list[TestClient[Litestar]] = []
+def new_client(app: Litestar) -> Callable[..., TestClient[Litestar]]:
+    """Open another browser on the same app, with its own cookie jar.
+
+    Only the `client` fixture runs the app's lifespan: several lifespans of one app instance
+    at once do not shut down cleanly, and an extra browser needs none of its own."""
 
     def open_client(on: Litestar | None = None) -> TestClient[Litestar]:
-        client = TestClient(app=on or app)
-        client.__enter__()
-        opened.append(client)
-        return client
+        return TestClient(app=on or app)
 
-    yield open_client
-    for client in opened:
-        client.__exit__(None, None, None)
+    return open_client
 
 
 @pytest.fixture

@@ -76,10 +76,13 @@ def form_response(
     return render(request, page, context, status=status, headers=VARY)
 
 
-def row_response(request: Request[Any, Any, Any], db: DbSession, task: Task, **kw: Any) -> Template:
-    user = require_auth(request).user
-    row = row_of(task, tags_of(db, task.id), local_now(request, user))
-    return render(request, "tasks/_row.html", {"row": row}, headers=VARY, **kw)
+def row_response(
+    request: Request[Any, Any, Any], db: DbSession, *tasks: Task, **kw: Any
+) -> Template:
+    """The rows of these tasks, for htmx to swap in where the first one was."""
+    now = local_now(request, require_auth(request).user)
+    rows = [row_of(task, tags_of(db, task.id), now) for task in tasks]
+    return render(request, "tasks/_rows.html", {"rows": rows}, headers=VARY, **kw)
 
 
 class TaskController(Controller):
@@ -117,7 +120,9 @@ class TaskController(Controller):
         if errors:
             values = form_values(data)
             return form_response(request, task=None, values=values, errors=errors, status=400)
-        task = service.create_task(db, owner_id=user.id, data=task_input)
+        task = service.create_task(
+            db, owner_id=user.id, data=task_input, form_token=field(data, "form_token").strip()
+        )
         if wants_fragment(request):
             return row_response(request, db, task, status=201)
         return redirect(request, "/tasks", flash=f"Added “{task.title}”.")
@@ -197,11 +202,15 @@ class TaskController(Controller):
         data: FormData,
     ) -> Any:
         user = require_auth(request).user
-        task = service.toggle_task(db, owner_id=user.id, task_id=task_id, now=now_of(request))
-        if wants_fragment(request):
-            return row_response(request, db, task)
-        done = "Completed" if task.status == "completed" else "Reopened"
-        return redirect(request, safe_next(field(data, "next")), flash=f"{done} “{task.title}”.")
+        task, following = service.toggle_task(
+            db, owner_id=user.id, task_id=task_id, now=now_of(request)
+        )
+        if wants_fragment(request):  # the next occurrence appears right below the completed one
+            return row_response(request, db, task, *([following] if following else []))
+        message = f"{'Completed' if task.status == 'completed' else 'Reopened'} “{task.title}”."
+        if following and following.due_date:
+            message += f" Next one due {following.due_date.isoformat()}."
+        return redirect(request, safe_next(field(data, "next")), flash=message)
 
     @post("/{task_id:uuid}/delete", sync_to_thread=True)
     def delete(

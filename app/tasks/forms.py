@@ -175,4 +175,4 @@ def parse_task_form(data: dict[str, Any]) -> tuple[TaskInput, FormErrors]:
 
 def form_values(data: dict[str, Any]) -> dict[str, str]:
     """What the user typed, to show again beside the messages."""
-    return {name: field(data, name) for name in TASK_FIELDS}
+    return {name: field(data, name) for name in (*TASK_FIELDS, "form_token")}

@@ -10,21 +10,39 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from app.errors import Conflict
-from app.models import Status, Tag, Task, TaskTag
+from app.models import Recurrence, Status, Tag, Task, TaskTag
 from app.tasks.forms import TaskInput
 from app.tasks.queries import fold, get_task
+from app.tasks.recurrence import next_occurrence
 
 
 class StaleVersion(Conflict):
     detail = "This task was changed elsewhere since you opened it. Nothing was saved."
 
 
-def create_task(db: Session, *, owner_id: uuid.UUID, data: TaskInput) -> Task:
-    task = Task(user_id=owner_id, **data.columns())
-    db.add(task)
-    db.flush()
+def create_task(
+    db: Session, *, owner_id: uuid.UUID, data: TaskInput, form_token: str | None = None
+) -> Task:
+    """A new task. A form_token already used by this user returns the task it created instead,
+    so a form submitted twice (double click, retry, parallel posts) makes one task."""
+    if form_token and (existing := _task_of_form(db, owner_id, form_token)):
+        return existing
+    task = Task(user_id=owner_id, form_token=form_token or None, **data.columns())
+    try:
+        with db.begin_nested():  # a parallel post of the same form may insert first
+            db.add(task)
+    except IntegrityError:
+        if form_token and (existing := _task_of_form(db, owner_id, form_token)):
+            return existing
+        raise
     set_tags(db, owner_id=owner_id, task_id=task.id, names=data.tags)
     return task
+
+
+def _task_of_form(db: Session, owner_id: uuid.UUID, form_token: str) -> Task | None:
+    return db.scalars(
+        select(Task).where(col(Task.user_id) == owner_id, col(Task.form_token) == form_token)
+    ).first()
 
 
 def update_task(
@@ -50,15 +68,36 @@ def update_task(
     return task
 
 
-def toggle_task(db: Session, *, owner_id: uuid.UUID, task_id: uuid.UUID, now: datetime) -> Task:
+def toggle_task(
+    db: Session, *, owner_id: uuid.UUID, task_id: uuid.UUID, now: datetime
+) -> tuple[Task, Task | None]:
+    """Complete or reopen. Completing a repeating task also creates its next occurrence, in
+    the same transaction; reopening creates nothing. Returns the task and any new one."""
     task = get_task(db, owner_id, task_id)
-    if task.status == Status.pending:
-        task.status, task.completed_at = Status.completed, now
-    else:
-        task.status, task.completed_at = Status.pending, None
     task.version += 1
+    if task.status == Status.completed:
+        task.status, task.completed_at = Status.pending, None
+        db.flush()
+        return task, None
+    task.status, task.completed_at = Status.completed, now
+    following = None
+    if task.recurrence != Recurrence.none and task.due_date is not None:
+        following = Task(
+            user_id=owner_id,
+            title=task.title,
+            description=task.description,
+            priority=task.priority,
+            due_date=next_occurrence(task.recurrence, task.due_date),
+            due_time=task.due_time,
+            estimated_hours=task.estimated_hours,
+            recurrence=task.recurrence,
+        )
+        db.add(following)
+        db.flush()
+        for tag_id in db.scalars(select(TaskTag.tag_id).where(col(TaskTag.task_id) == task.id)):
+            db.add(TaskTag(task_id=following.id, tag_id=tag_id))
     db.flush()
-    return task
+    return task, following
 
 
 def trash_task(db: Session, *, owner_id: uuid.UUID, task_id: uuid.UUID, now: datetime) -> None:

@@ -1,0 +1,39 @@
+"""When a repeating task comes round again: pure functions of the rule and the due date.
+
+The due time is a wall-clock time in the user's zone and is carried over unchanged, so a
+09:00 task stays at 09:00 across daylight-saving changes.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+
+from app.models import Recurrence
+
+SATURDAY = 5
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or that month's last day when it is shorter (31 Jan → 28/29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def next_occurrence(rule: str, due: date) -> date:
+    """The next due date after `due` under `rule` (daily, weekdays, weekly, monthly, yearly)."""
+    if rule == Recurrence.daily:
+        return due + timedelta(days=1)
+    if rule == Recurrence.weekdays:
+        following = due + timedelta(days=1)
+        while following.weekday() >= SATURDAY:  # Friday → Monday
+            following += timedelta(days=1)
+        return following
+    if rule == Recurrence.weekly:
+        return due + timedelta(weeks=1)
+    if rule == Recurrence.monthly:
+        return add_months(due, 1)
+    if rule == Recurrence.yearly:
+        return add_months(due, 12)  # 29 February → 28 February
+    raise ValueError(f"no next occurrence for recurrence {rule!r}")

@@ -1,0 +1,77 @@
+"""next_occurrence: examples of every rule's edge cases, and properties over all dates."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.tasks.recurrence import add_months, next_occurrence
+
+RULES = ("daily", "weekdays", "weekly", "monthly", "yearly")
+dates = st.dates(min_value=date(1900, 1, 1), max_value=date(9998, 11, 30))
+
+
+@pytest.mark.parametrize(
+    ("rule", "due", "expected"),
+    [
+        ("daily", date(2026, 12, 31), date(2027, 1, 1)),
+        ("daily", date(2028, 2, 28), date(2028, 2, 29)),
+        ("weekdays", date(2026, 11, 20), date(2026, 11, 23)),  # Friday → Monday
+        ("weekdays", date(2026, 11, 21), date(2026, 11, 23)),  # Saturday → Monday
+        ("weekdays", date(2026, 11, 22), date(2026, 11, 23)),  # Sunday → Monday
+        ("weekdays", date(2026, 11, 23), date(2026, 11, 24)),  # Monday → Tuesday
+        ("weekly", date(2026, 12, 29), date(2027, 1, 5)),
+        ("monthly", date(2026, 1, 31), date(2026, 2, 28)),  # the month's last day
+        ("monthly", date(2028, 1, 31), date(2028, 2, 29)),  # leap year
+        ("monthly", date(2026, 3, 31), date(2026, 4, 30)),
+        ("monthly", date(2026, 12, 15), date(2027, 1, 15)),
+        ("yearly", date(2028, 2, 29), date(2029, 2, 28)),
+        ("yearly", date(2026, 3, 1), date(2027, 3, 1)),
+        # DST: a timed task keeps its wall-clock time; only the date moves (Europe: 29 March 2026).
+        ("daily", date(2026, 3, 28), date(2026, 3, 29)),
+    ],
+)
+def test_edge_cases(rule: str, due: date, expected: date) -> None:
+    assert next_occurrence(rule, due) == expected
+
+
+def test_none_has_no_next_occurrence() -> None:
+    with pytest.raises(ValueError):
+        next_occurrence("none", date(2026, 1, 1))
+
+
+@given(rule=st.sampled_from(RULES), due=dates)
+def test_the_next_occurrence_is_always_later(rule: str, due: date) -> None:
+    assert next_occurrence(rule, due) > due
+
+
+@given(due=dates)
+def test_weekdays_land_on_the_next_working_day(due: date) -> None:
+    following = next_occurrence("weekdays", due)
+    assert following.weekday() < 5
+    assert all((due + timedelta(days=n)).weekday() >= 5 for n in range(1, (following - due).days))
+    assert (following - due).days <= 3
+
+
+@given(due=dates)
+def test_monthly_keeps_the_day_or_takes_the_last_one(due: date) -> None:
+    following = next_occurrence("monthly", due)
+    assert (following.year * 12 + following.month) - (due.year * 12 + due.month) == 1
+    last_day = (following.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    assert following.day == min(due.day, last_day.day)
+
+
+@given(due=dates)
+def test_yearly_keeps_month_and_day_but_29_february(due: date) -> None:
+    following = next_occurrence("yearly", due)
+    assert following.year == due.year + 1 and following.month == due.month
+    assert following.day == due.day or (due.month, due.day, following.day) == (2, 29, 28)
+
+
+@given(due=dates, months=st.integers(min_value=0, max_value=48))
+def test_adding_months_never_overflows_a_month(due: date, months: int) -> None:
+    result = add_months(due, months)
+    assert result.day <= due.day
