@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from app.config import ConfigurationError, load_settings
+from app.config import ConfigurationError, Settings, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,10 +33,7 @@ def cli() -> None:
 @click.option("--workers", default=1, show_default=True, type=int)
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the app; the embedded SQLite default is migrated first."""
-    try:
-        settings = load_settings()
-    except ConfigurationError as exc:
-        raise click.ClickException(str(exc)) from None
+    settings = _settings_or_exit()
     if settings.is_sqlite:
         migrate_to_head(settings.database_url)
     else:
@@ -45,3 +42,29 @@ def serve(host: str, port: int, workers: int) -> None:
 
     click.echo(f"Taskwise on http://{host}:{port}", err=True)
     uvicorn.run("app.main:app", host=host, port=port, workers=workers, access_log=False)
+
+
+@cli.command("purge-trash")
+def purge_trash_command() -> None:
+    """Delete for good every task that has been in the Trash for 30 days."""
+    from datetime import UTC, datetime
+
+    from app.db import create_db_engine, new_session
+    from app.tasks.service import purge_trash
+
+    settings = _settings_or_exit()
+    engine = create_db_engine(settings)
+    try:
+        with new_session(engine) as db:
+            count = purge_trash(db, now=datetime.now(UTC))
+            db.commit()
+    finally:
+        engine.dispose()
+    click.echo(f"Purged {count} task{'' if count == 1 else 's'} from the Trash.")
+
+
+def _settings_or_exit() -> Settings:
+    try:
+        return load_settings()
+    except ConfigurationError as exc:
+        raise click.ClickException(str(exc)) from None

@@ -33,6 +33,7 @@ from app.middleware import (
 )
 from app.security import Signing
 from app.tasks.controller import TaskController
+from app.trash.controller import TrashController
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_BODY_BYTES = 1024 * 1024  # SPEC §9: forms ≤ 1 MB, larger → 413
@@ -79,6 +80,7 @@ def create_app(
             AuthController,
             AccountController,
             TaskController,
+            TrashController,
             HealthController,
             create_static_files_router(path="/static", directories=[ROOT / "static"]),
             *extra_routes,

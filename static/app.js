@@ -7,6 +7,15 @@ document.addEventListener("DOMContentLoaded", () => {
   });
 });
 
+// "Select all on this page" ticks every row's checkbox of that name.
+document.addEventListener("change", (event) => {
+  const box = event.target;
+  if (box instanceof HTMLInputElement && box.dataset.selectAll) {
+    document.querySelectorAll(`input[type="checkbox"][name="${box.dataset.selectAll}"]`)
+      .forEach((other) => { other.checked = box.checked; });
+  }
+});
+
 // A form that adds a row through htmx is emptied once the row is in.
 document.addEventListener("htmx:afterRequest", (event) => {
   const form = event.detail.elt;

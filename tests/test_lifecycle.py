@@ -44,9 +44,13 @@ def all_tasks(engine: Engine) -> list[Task]:
 
 def tag_names(engine: Engine, task_id: uuid.UUID) -> list[str]:
     with Session(engine) as session:
-        return sorted(session.scalars(
-            select(Tag.name).join(TaskTag, TaskTag.tag_id == Tag.id).where(TaskTag.task_id == task_id)
-        ))
+        return sorted(
+            session.scalars(
+                select(Tag.name)
+                .join(TaskTag, TaskTag.tag_id == Tag.id)
+                .where(TaskTag.task_id == task_id)
+            )
+        )
 
 
 # --- recurrence -----------------------------------------------------------------------------
@@ -55,14 +59,27 @@ def tag_names(engine: Engine, task_id: uuid.UUID) -> list[str]:
 def test_completing_a_repeating_task_creates_the_next_one(
     client: Client, me: User, engine: Engine
 ) -> None:
-    task = add(engine, me.id, "Pay rent", due_date=date(2026, 1, 31), due_time=time(9, 0),
-               recurrence="monthly", priority="high", tags=["bills", "home"], estimated_hours=1)
+    task = add(
+        engine,
+        me.id,
+        "Pay rent",
+        due_date=date(2026, 1, 31),
+        due_time=time(9, 0),
+        recurrence="monthly",
+        priority="high",
+        tags=["bills", "home"],
+        estimated_hours=1,
+    )
     response = submit(client, "/tasks", f"/tasks/{task.id}/toggle", {})
     assert response.status_code == 303
     done, following = all_tasks(engine)
     assert (done.id, done.status) == (task.id, "completed")
     assert following.status == "pending" and following.completed_at is None
-    assert (following.title, following.priority, following.recurrence) == ("Pay rent", "high", "monthly")
+    assert (following.title, following.priority, following.recurrence) == (
+        "Pay rent",
+        "high",
+        "monthly",
+    )
     assert (following.due_date, following.due_time) == (date(2026, 2, 28), time(9, 0))
     assert following.estimated_hours == 1
     assert tag_names(engine, following.id) == ["bills", "home"]
@@ -77,12 +94,18 @@ def test_htmx_completion_returns_the_row_and_the_next_occurrence(
     client: Client, me: User, engine: Engine
 ) -> None:
     task = add(engine, me.id, "Stand-up", due_date=date(2026, 11, 20), recurrence="weekdays")
-    response = submit(client, "/tasks", f"/tasks/{task.id}/toggle", {}, headers={"HX-Request": "true"})
-    rows = re.findall(r'<li id="task-[^"]+"[^>]*data-status="(\w+)"[^>]*data-due="([^"]*)"', response.text)
+    response = submit(
+        client, "/tasks", f"/tasks/{task.id}/toggle", {}, headers={"HX-Request": "true"}
+    )
+    rows = re.findall(
+        r'<li id="task-[^"]+"[^>]*data-status="(\w+)"[^>]*data-due="([^"]*)"', response.text
+    )
     assert rows == [("completed", "2026-11-20"), ("pending", "2026-11-23")]  # Friday → Monday
 
 
-def test_a_task_that_does_not_repeat_creates_nothing(client: Client, me: User, engine: Engine) -> None:
+def test_a_task_that_does_not_repeat_creates_nothing(
+    client: Client, me: User, engine: Engine
+) -> None:
     task = add(engine, me.id, "Once", due_date=date(2026, 11, 20))
     submit(client, "/tasks", f"/tasks/{task.id}/toggle", {})
     assert len(all_tasks(engine)) == 1
@@ -173,7 +196,207 @@ def test_creates_without_a_form_token_are_still_accepted(
 ) -> None:
     token = csrf_token(client.get("/tasks").text)
     for _ in range(2):
-        response = client.post("/tasks", data={"_csrf_token": token, "quick": "Scripted"},
-                               follow_redirects=False)
+        response = client.post(
+            "/tasks", data={"_csrf_token": token, "quick": "Scripted"}, follow_redirects=False
+        )
         assert response.status_code == 303
     assert len(all_tasks(engine)) == 2
+
+
+# --- Trash ----------------------------------------------------------------------------------
+
+
+def trash_ids(client: Client) -> list[str]:
+    return re.findall(r'data-task-id="([^"]+)"', client.get("/trash").text)
+
+
+def test_the_trash_lists_deleted_tasks_newest_first_and_restores_them_unchanged(
+    client: Client, me: User, engine: Engine
+) -> None:
+    first = add(engine, me.id, "First", tags=["keep"], priority="high", due_date=date(2026, 12, 1))
+    second = add(engine, me.id, "Second")
+    submit(client, "/tasks", f"/tasks/{first.id}/delete", {})
+    submit(client, "/tasks", f"/tasks/{second.id}/delete", {})
+    assert trash_ids(client) == [str(second.id), str(first.id)]
+    assert (
+        re.findall(r'data-task-id="([^"]+)"', client.get("/tasks", params={"status": "all"}).text)
+        == []
+    )
+    assert client.get(f"/tasks/{first.id}").status_code == 404  # Trash items appear nowhere else
+
+    restored = submit(client, "/trash", f"/tasks/{first.id}/restore", {})
+    assert restored.status_code == 303 and restored.headers["location"] == "/trash"
+    assert trash_ids(client) == [str(second.id)]
+    with Session(engine) as session:
+        back = session.get_one(Task, first.id)
+        assert (back.title, back.priority, back.due_date, back.deleted_at) == (
+            "First",
+            "high",
+            date(2026, 12, 1),
+            None,
+        )
+        assert back.version == first.version
+    assert tag_names(engine, first.id) == ["keep"]
+
+
+def test_restore_is_404_unless_in_the_callers_trash(
+    client: Client, me: User, engine: Engine
+) -> None:
+    live = add(engine, me.id, "Live")
+    other = create_account(engine, "other@example.com")
+    theirs = add(engine, other.id, "Theirs")
+    with Session(engine) as session:
+        session.get_one(Task, theirs.id).deleted_at = datetime.now(UTC)
+        session.commit()
+    for task_id in (live.id, theirs.id, uuid.uuid4()):
+        assert submit(client, "/trash", f"/tasks/{task_id}/restore", {}).status_code == 404
+    with Session(engine) as session:
+        assert session.get_one(Task, theirs.id).deleted_at is not None
+
+
+def test_emptying_the_trash_deletes_only_the_callers_trashed_tasks(
+    client: Client, me: User, engine: Engine
+) -> None:
+    keep = add(engine, me.id, "Keep")
+    doomed = add(engine, me.id, "Doomed", tags=["x"])
+    other = create_account(engine, "other@example.com")
+    theirs = add(engine, other.id, "Theirs")
+    now = datetime.now(UTC)
+    with Session(engine) as session:
+        session.get_one(Task, doomed.id).deleted_at = now
+        session.get_one(Task, theirs.id).deleted_at = now
+        session.commit()
+    response = submit(client, "/trash", "/trash/empty", {})
+    assert response.status_code == 303
+    assert "Deleted 1 task for good." in client.get("/trash").text
+    assert {t.title for t in all_tasks(engine)} == {"Keep", "Theirs"}
+    assert keep.id in {t.id for t in all_tasks(engine)}
+
+
+def test_the_trash_is_purged_after_30_days(client: Client, me: User, engine: Engine) -> None:
+    old = add(engine, me.id, "Old")
+    recent = add(engine, me.id, "Recent")
+    now = datetime.now(UTC)
+    with Session(engine) as session:
+        session.get_one(Task, old.id).deleted_at = now - timedelta(days=30, minutes=1)
+        session.get_one(Task, recent.id).deleted_at = now - timedelta(days=29)
+        session.commit()
+    assert trash_ids(client) == [str(recent.id)]
+    assert [t.title for t in all_tasks(engine)] == ["Recent"]
+
+
+def test_purge_trash_command(db_url: str, engine: Engine, me: User) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, TEST_SECRET
+
+    old = add(engine, me.id, "Old")
+    with Session(engine) as session:
+        session.get_one(Task, old.id).deleted_at = datetime.now(UTC) - timedelta(days=31)
+        session.commit()
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "app", "purge-trash"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=os.environ | {"DATABASE_URL": db_url, "SECRET_KEY": TEST_SECRET},
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Purged 1 task from the Trash." in result.stdout
+    assert all_tasks(engine) == []
+
+
+# --- bulk actions ---------------------------------------------------------------------------
+
+
+def bulk(client: Client, action: str, ids: list[object], **extra: str) -> object:
+    token = csrf_token(client.get("/tasks").text)
+    return client.post(
+        "/tasks/bulk",
+        data={"_csrf_token": token, "action": action, "ids": [str(i) for i in ids], **extra},
+        follow_redirects=False,
+    )
+
+
+def test_bulk_actions_touch_only_the_callers_tasks(
+    client: Client, me: User, engine: Engine
+) -> None:
+    mine = [add(engine, me.id, f"Mine {i}") for i in range(3)]
+    other = create_account(engine, "other@example.com")
+    theirs = add(engine, other.id, "Theirs")
+    response = bulk(client, "complete", [*[t.id for t in mine[:2]], theirs.id, "not-an-id"])
+    assert response.status_code == 303  # type: ignore[attr-defined]
+    assert "2 tasks completed." in client.get("/tasks").text
+    by_title = {t.title: t for t in all_tasks(engine)}
+    assert [by_title[f"Mine {i}"].status for i in range(3)] == ["completed", "completed", "pending"]
+    assert by_title["Theirs"].status == "pending"
+
+    bulk(client, "reopen", [mine[0].id])
+    bulk(client, "delete", [mine[1].id, mine[2].id, theirs.id])
+    by_title = {t.title: t for t in all_tasks(engine)}
+    assert by_title["Mine 0"].status == "pending" and by_title["Mine 0"].deleted_at is None
+    assert by_title["Mine 1"].deleted_at is not None and by_title["Mine 2"].deleted_at is not None
+    assert by_title["Theirs"].deleted_at is None
+
+
+def test_bulk_completion_of_a_repeating_task_creates_its_next_one(
+    client: Client, me: User, engine: Engine
+) -> None:
+    task = add(engine, me.id, "Weekly", due_date=date(2026, 11, 23), recurrence="weekly")
+    bulk(client, "complete", [task.id])
+    assert sorted((t.status, t.due_date) for t in all_tasks(engine)) == [
+        ("completed", date(2026, 11, 23)),
+        ("pending", date(2026, 11, 30)),
+    ]
+
+
+def test_a_bad_bulk_action_is_a_400_and_changes_nothing(
+    client: Client, me: User, engine: Engine
+) -> None:
+    task = add(engine, me.id, "Safe")
+    response = bulk(client, "explode", [task.id])
+    assert response.status_code == 400  # type: ignore[attr-defined]
+    assert all_tasks(engine)[0].status == "pending"
+
+
+def test_htmx_bulk_returns_the_refreshed_list_with_a_count(
+    client: Client, me: User, engine: Engine
+) -> None:
+    tasks = [add(engine, me.id, f"T{i}") for i in range(3)]
+    token = csrf_token(client.get("/tasks").text)
+    response = client.post(
+        "/tasks/bulk",
+        data={
+            "_csrf_token": token,
+            "action": "complete",
+            "ids": [str(tasks[0].id)],
+            "status": "pending",
+            "sort": "title",
+            "order": "asc",
+            "q": "T",
+        },
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<section id="task-list"')
+    assert "1 task completed." in response.text and 'class="flash"' in response.text
+    assert re.findall(r'class="task-title"[^>]*>([^<]+)<', response.text) == ["T1", "T2"]
+    assert response.headers["hx-push-url"] == "/tasks?q=T&sort=title"
+
+
+def test_the_list_offers_checkboxes_and_a_bulk_form(
+    client: Client, me: User, engine: Engine
+) -> None:
+    task = add(engine, me.id, "Pick me")
+    html = client.get("/tasks").text
+    assert re.search(
+        rf'<input type="checkbox" class="select" name="ids" value="{task.id}" form="bulk"', html
+    )
+    assert re.search(r'<form id="bulk"[^>]*method="post" action="/tasks/bulk"', html)
+    assert 'data-select-all="ids"' in html
+    for action in ("complete", "reopen", "delete"):
+        assert f'<option value="{action}">' in html

@@ -18,13 +18,28 @@ from app.pages import now_of, redirect, render, require_auth, safe_next
 from app.tasks import service
 from app.tasks.dates import LocalNow
 from app.tasks.forms import form_values, parse_task_form
-from app.tasks.queries import get_task, list_tasks, parse_list_params, row_of, tags_of
+from app.tasks.queries import (
+    LIST_FIELDS,
+    InvalidListParameter,
+    get_task,
+    list_tasks,
+    parse_list_params,
+    row_of,
+    tags_of,
+)
 
 VARY = {"Vary": "HX-Request"}
 FORM_CHOICES = {
     "priorities": [p.value for p in Priority],
     "recurrences": [r.value for r in Recurrence],
 }
+
+
+def _uuid_or_none(raw: object) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(raw))
+    except ValueError:
+        return None
 
 
 def wants_fragment(request: Request[Any, Any, Any]) -> bool:
@@ -100,6 +115,39 @@ class TaskController(Controller):
             headers = {"HX-Push-Url": page.params.url(), **VARY}
             return render(request, "tasks/_list.html", context, headers=headers)
         return render(request, "tasks/index.html", context, headers=VARY)
+
+    @post("/bulk", sync_to_thread=True)
+    def bulk(self, request: Request[Any, Any, Any], db: DbSession, data: FormData) -> Any:
+        user = require_auth(request).user
+        action = field(data, "action")
+        if action not in service.BULK_ACTIONS:
+            raise InvalidListParameter("Choose an action: complete, reopen or delete.")
+        raw_ids = data.get("ids", [])
+        ids = [_uuid_or_none(raw) for raw in (raw_ids if isinstance(raw_ids, list) else [raw_ids])]
+        changed = service.bulk_update(
+            db,
+            owner_id=user.id,
+            action=action,
+            task_ids=[i for i in ids if i is not None],
+            now=now_of(request),
+        )
+        done = {"complete": "completed", "reopen": "reopened", "delete": "moved to the Trash"}
+        message = f"{changed} task{'' if changed == 1 else 's'} {done[action]}."
+        if wants_fragment(request):  # the list as it now stands, in the view the form came from
+            params = parse_list_params({k: field(data, k) for k in LIST_FIELDS if field(data, k)})
+            page = list_tasks(db, user.id, params, local_now(request, user))
+            context = {"page": page, "list_flashes": [message]}
+            headers = {"HX-Push-Url": page.params.url(), **VARY}
+            return render(request, "tasks/_list.html", context, headers=headers)
+        return redirect(request, safe_next(field(data, "next")), flash=message)
+
+    @post("/{task_id:uuid}/restore", sync_to_thread=True)
+    def restore(
+        self, request: Request[Any, Any, Any], db: DbSession, task_id: FromPath[uuid.UUID]
+    ) -> Any:
+        user = require_auth(request).user
+        task = service.restore_task(db, owner_id=user.id, task_id=task_id)
+        return redirect(request, "/trash", flash=f"Restored “{task.title}”.")
 
     @get("/new", sync_to_thread=False)
     def new(self, request: Request[Any, Any, Any]) -> Template:

@@ -26,6 +26,7 @@ DUE_FILTERS = ("today", "week", "none")
 SORTS = ("due", "priority", "created", "updated", "title")
 ORDERS = ("asc", "desc")
 Q_MAX = 200
+LIST_FIELDS = ("status", "priority", "tag", "q", "due", "sort", "order", "page", "per_page")
 PER_PAGE_DEFAULT, PER_PAGE_MAX = 20, 100
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from litestar.exceptions import NotFoundException
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
@@ -12,7 +13,7 @@ from sqlmodel import Session, col
 from app.errors import Conflict
 from app.models import Recurrence, Status, Tag, Task, TaskTag
 from app.tasks.forms import TaskInput
-from app.tasks.queries import fold, get_task
+from app.tasks.queries import fold, get_task, tasks_of, trash_of
 from app.tasks.recurrence import next_occurrence
 
 
@@ -74,16 +75,26 @@ def toggle_task(
     """Complete or reopen. Completing a repeating task also creates its next occurrence, in
     the same transaction; reopening creates nothing. Returns the task and any new one."""
     task = get_task(db, owner_id, task_id)
-    task.version += 1
     if task.status == Status.completed:
-        task.status, task.completed_at = Status.pending, None
+        reopen(task)
         db.flush()
         return task, None
+    return task, complete(db, task, now=now)
+
+
+def reopen(task: Task) -> None:
+    task.status, task.completed_at = Status.pending, None
+    task.version += 1
+
+
+def complete(db: Session, task: Task, *, now: datetime) -> Task | None:
+    """Mark done; a repeating task gets its next occurrence (tags copied), which is returned."""
     task.status, task.completed_at = Status.completed, now
+    task.version += 1
     following = None
     if task.recurrence != Recurrence.none and task.due_date is not None:
         following = Task(
-            user_id=owner_id,
+            user_id=task.user_id,
             title=task.title,
             description=task.description,
             priority=task.priority,
@@ -94,17 +105,73 @@ def toggle_task(
         )
         db.add(following)
         db.flush()
-        for tag_id in db.scalars(select(TaskTag.tag_id).where(col(TaskTag.task_id) == task.id)):
+        tag_ids = select(col(TaskTag.tag_id)).where(col(TaskTag.task_id) == task.id)
+        for tag_id in db.scalars(tag_ids):
             db.add(TaskTag(task_id=following.id, tag_id=tag_id))
     db.flush()
-    return task, following
+    return following
 
 
 def trash_task(db: Session, *, owner_id: uuid.UUID, task_id: uuid.UUID, now: datetime) -> None:
     task = get_task(db, owner_id, task_id)
     task.deleted_at = now
-    task.version += 1
     db.flush()
+
+
+BULK_ACTIONS = ("complete", "reopen", "delete")
+
+
+def bulk_update(
+    db: Session, *, owner_id: uuid.UUID, action: str, task_ids: list[uuid.UUID], now: datetime
+) -> int:
+    """Apply an action to the caller's live tasks among `task_ids` (others are ignored).
+    Returns how many tasks it changed."""
+    if action not in BULK_ACTIONS:
+        raise ValueError(action)
+    if not task_ids:
+        return 0
+    tasks = list(db.scalars(tasks_of(owner_id).where(col(Task.id).in_(task_ids))))
+    changed = 0
+    for task in tasks:
+        if action == "delete":
+            task.deleted_at = now
+        elif action == "complete" and task.status == Status.pending:
+            complete(db, task, now=now)
+        elif action == "reopen" and task.status == Status.completed:
+            reopen(task)
+        else:
+            continue
+        changed += 1
+    db.flush()
+    return changed
+
+
+TRASH_DAYS = 30
+
+
+def restore_task(db: Session, *, owner_id: uuid.UUID, task_id: uuid.UUID) -> Task:
+    """Back from the Trash, unchanged; 404 unless it is in the caller's Trash."""
+    task = db.scalars(trash_of(owner_id).where(col(Task.id) == task_id)).first()
+    if task is None:
+        raise NotFoundException("That task is not in your Trash.")
+    task.deleted_at = None
+    db.flush()
+    return task
+
+
+def empty_trash(db: Session, *, owner_id: uuid.UUID) -> int:
+    result = db.execute(
+        delete(Task).where(col(Task.user_id) == owner_id, col(Task.deleted_at).is_not(None))
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def purge_trash(db: Session, *, now: datetime, owner_id: uuid.UUID | None = None) -> int:
+    """Delete for good what has been in the Trash for 30 days (one user's, or everyone's)."""
+    statement = delete(Task).where(col(Task.deleted_at) < now - timedelta(days=TRASH_DAYS))
+    if owner_id is not None:
+        statement = statement.where(col(Task.user_id) == owner_id)
+    return int(db.execute(statement).rowcount)  # type: ignore[attr-defined]
 
 
 def set_tags(db: Session, *, owner_id: uuid.UUID, task_id: uuid.UUID, names: list[str]) -> None:

@@ -1,0 +1,1 @@
+"""The Trash: deleted tasks, restorable for 30 days."""
