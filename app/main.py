@@ -24,6 +24,7 @@ from app.auth.middleware import AuthMiddleware
 from app.config import ConfigurationError, Settings, get_settings
 from app.db import create_db_engine
 from app.errors import EXCEPTION_HANDLERS
+from app.exports.controller import ExportController
 from app.health.controller import HealthController
 from app.middleware import (
     DB_SESSION_KEY,
@@ -81,6 +82,7 @@ def create_app(
             AccountController,
             TaskController,
             TrashController,
+            ExportController,
             HealthController,
             create_static_files_router(path="/static", directories=[ROOT / "static"]),
             *extra_routes,

@@ -15,7 +15,7 @@ SATURDAY = 5
 
 
 def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or that month's last day when it is shorter (31 Jan → 28/29 Feb)."""
+    """The same day `months` later, or the month's last day if shorter (31 Jan → 28/29 Feb)."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

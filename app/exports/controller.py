@@ -1,0 +1,104 @@
+"""GET /export/tasks.json, /export/tasks.csv; GET and POST /import."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Template
+
+from app.auth.guards import requires_login
+from app.db import DbSession
+from app.exports.formats import (
+    UnreadableFile,
+    export_rows,
+    read_upload,
+    to_csv,
+    to_json,
+    validate,
+)
+from app.forms import field
+from app.models import Status
+from app.pages import now_of, redirect, render, require_auth
+from app.tasks import service
+
+UploadForm = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
+
+
+def attachment(body: str, *, filename: str, media_type: str) -> Response[str]:
+    return Response(
+        body,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+class ExportController(Controller):
+    guards = [requires_login]
+
+    @get("/export/tasks.json", sync_to_thread=True)
+    def export_json(self, request: Request[Any, Any, Any], db: DbSession) -> Response[str]:
+        rows = export_rows(db, require_auth(request).user.id)
+        return attachment(
+            to_json(rows),
+            filename="taskwise-tasks.json",
+            media_type="application/json; charset=utf-8",
+        )
+
+    @get("/export/tasks.csv", sync_to_thread=True)
+    def export_csv(self, request: Request[Any, Any, Any], db: DbSession) -> Response[str]:
+        rows = export_rows(db, require_auth(request).user.id)
+        return attachment(
+            to_csv(rows), filename="taskwise-tasks.csv", media_type="text/csv; charset=utf-8"
+        )
+
+    @get("/import", sync_to_thread=False)
+    def import_form(self, request: Request[Any, Any, Any]) -> Template:
+        return render(request, "exports/import.html", {"preview": None})
+
+    @post("/import", sync_to_thread=True)
+    def import_file(self, request: Request[Any, Any, Any], db: DbSession, data: UploadForm) -> Any:
+        """Without `confirm`: a preview. With it: everything (only if every row is valid), or
+        with confirm=valid the valid rows alone."""
+        user = require_auth(request).user
+        upload = data.get("file")
+        raw = upload.file.read() if isinstance(upload, UploadFile) else b""
+        if not raw:
+            raw = field(data, "payload").encode()
+        try:
+            rows = read_upload(raw)
+        except UnreadableFile as exc:
+            return render(
+                request, "exports/import.html", {"preview": None, "error": str(exc)}, status=400
+            )
+        now = now_of(request)
+        valid, rejected = validate(rows, now=now)
+        confirm = field(data, "confirm").strip()
+        preview = {"valid": valid, "rejected": rejected, "payload": raw.decode("utf-8-sig")}
+        if not confirm or (rejected and confirm != "valid") or not valid:
+            error = None
+            if confirm and rejected and confirm != "valid":
+                error = "Nothing was imported: some rows have problems (listed below)."
+            elif confirm and not valid:
+                error = "Nothing was imported: no row is valid."
+            status = 400 if error else 200
+            return render(
+                request, "exports/import.html", {"preview": preview, "error": error}, status=status
+            )
+        for row in valid:
+            task = service.create_task(db, owner_id=user.id, data=row.task)
+            if row.status == Status.completed:
+                task.status, task.completed_at = Status.completed, row.completed_at
+        db.flush()
+        skipped = f" Skipped {len(rejected)} rows with problems." if rejected else ""
+        return redirect(
+            request,
+            "/tasks?status=all",
+            flash=f"Imported {len(valid)} task{'' if len(valid) == 1 else 's'}.{skipped}",
+        )
