@@ -21,6 +21,7 @@ from sqlmodel import Session
 from app.account.controller import AccountController
 from app.auth.controller import AuthController
 from app.auth.middleware import AuthMiddleware
+from app.calendar.controller import CalendarController
 from app.config import ConfigurationError, Settings, get_settings
 from app.db import create_db_engine
 from app.errors import EXCEPTION_HANDLERS
@@ -83,6 +84,7 @@ def create_app(
             TaskController,
             TrashController,
             ExportController,
+            CalendarController,
             HealthController,
             create_static_files_router(path="/static", directories=[ROOT / "static"]),
             *extra_routes,

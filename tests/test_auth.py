@@ -46,6 +46,15 @@ PROTECTED_ROUTES = [
     ("POST", f"/tasks/{ANY_ID}/edit"),
     ("POST", f"/tasks/{ANY_ID}/toggle"),
     ("POST", f"/tasks/{ANY_ID}/delete"),
+    ("POST", f"/tasks/{ANY_ID}/restore"),
+    ("POST", "/tasks/bulk"),
+    ("GET", "/trash"),
+    ("POST", "/trash/empty"),
+    ("GET", "/export/tasks.json"),
+    ("GET", "/export/tasks.csv"),
+    ("GET", "/import"),
+    ("POST", "/import"),
+    ("POST", "/account/calendar"),
 ]
 
 

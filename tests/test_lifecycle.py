@@ -400,3 +400,55 @@ def test_the_list_offers_checkboxes_and_a_bulk_form(
     assert 'data-select-all="ids"' in html
     for action in ("complete", "reopen", "delete"):
         assert f'<option value="{action}">' in html
+
+
+# --- due dates in each user's own zone ------------------------------------------------------
+
+
+def test_each_user_sees_their_own_today(settings: object) -> None:
+    from app.main import create_app
+
+    # 10:30 UTC on the 22nd: already 00:30 on the 23rd in Kiritimati, still 23:30 on the 21st
+    # in Pago Pago.
+    app = create_app(settings, clock=lambda: datetime(2026, 11, 22, 10, 30, tzinfo=UTC))  # type: ignore[arg-type]
+    engine = app.state.engine
+    seen = {}
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):
+        user = create_account(engine, f"{zone.split('/')[1].lower()}@example.com", timezone=zone)
+        add(engine, user.id, "Due the 22nd", due_date=date(2026, 11, 22))
+        add(
+            engine,
+            user.id,
+            "Due the 22nd at 23:00",
+            due_date=date(2026, 11, 22),
+            due_time=time(23, 0),
+        )
+        with TestClient(app=app) as client:
+            sign_in(client, user.email)
+            html = client.get("/tasks").text
+            rows = dict(
+                re.findall(
+                    r'<a class="task-title"[^>]*>([^<]+)</a>.*?<time[^>]*>([^<]+)</time>',
+                    html,
+                    re.S,
+                )
+            )
+            overdue = re.findall(r'data-task-id="[^"]+"[^>]*data-overdue="true"', html)
+            filtered = {
+                name: re.findall(
+                    r'data-task-id="([^"]+)"', client.get("/tasks", params=params).text
+                )
+                for name, params in (
+                    ("overdue", {"status": "overdue"}),
+                    ("today", {"due": "today"}),
+                )
+            }
+            seen[zone] = (rows, len(overdue), {k: len(v) for k, v in filtered.items()})
+    kiritimati, pago = seen["Pacific/Kiritimati"], seen["Pacific/Pago_Pago"]
+    assert kiritimati[0] == {
+        "Due the 22nd": "Overdue · 1 day",
+        "Due the 22nd at 23:00": "Overdue · 1 day",
+    }
+    assert kiritimati[1] == 2 and kiritimati[2] == {"overdue": 2, "today": 0}
+    assert pago[0] == {"Due the 22nd": "Tomorrow", "Due the 22nd at 23:00": "Tomorrow 23:00"}
+    assert pago[1] == 0 and pago[2] == {"overdue": 0, "today": 0}

@@ -12,10 +12,11 @@ from app.auth.controller import expired_cookie
 from app.auth.forms import new_password, parse_profile, raw_password, timezones
 from app.auth.guards import requires_login
 from app.auth.sessions import SESSION_COOKIE, end_sessions_of
+from app.calendar.feed import feed_token
 from app.db import DbSession
 from app.forms import FormData, FormErrors, field
 from app.models import Theme, User
-from app.pages import redirect, render, require_auth
+from app.pages import redirect, render, require_auth, signing_of
 
 
 def current_user(request: Request[Any, Any, Any]) -> User:
@@ -41,9 +42,17 @@ def account_page(
             "form_error": form_error,
             "timezones": timezones(),
             "themes": [t.value for t in Theme],
+            "feed_url": _feed_url(request, user),
         },
         status=status,
     )
+
+
+def _feed_url(request: Request[Any, Any, Any], user: User) -> str | None:
+    token = feed_token(signing_of(request), user)
+    if token is None:
+        return None
+    return str(request.url.with_replacements(path=f"/calendar/{token}.ics", query=""))
 
 
 class AccountController(Controller):

@@ -79,7 +79,7 @@ def test_without_javascript_the_same_controls_work(chromium: Any, live_server: L
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/tasks")
     page.get_by_label("Search").fill("milk")
-    page.get_by_role("button", name="Apply").click()
+    page.get_by_role("button", name="Apply", exact=True).click()
     page.wait_for_url("**/tasks?q=milk**")
     assert titles(page) == ["Buy milk"]
     page.get_by_role("button", name="Complete Buy milk").click()

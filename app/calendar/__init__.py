@@ -1,0 +1,1 @@
+"""The private iCalendar feed of a user's dated pending tasks."""
