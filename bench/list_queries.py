@@ -15,7 +15,7 @@ import statistics
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import psycopg2
 import psycopg2.extras
@@ -29,15 +29,53 @@ from tests.conftest import make_settings, migrate
 from tests.pg_cluster import running_cluster
 
 WORDS = (
-    "pay rent call mum write report buy milk renew passport book flights fix bike plan party "
-    "water plants clean kitchen email landlord review budget order parts read chapter walk dog "
-    "plumber invoice dentist appointment tax return groceries birthday gift car service"
-).split()
+    "pay",
+    "rent",
+    "call",
+    "mum",
+    "write",
+    "report",
+    "buy",
+    "milk",
+    "renew",
+    "passport",
+    "book",
+    "flights",
+    "fix",
+    "bike",
+    "plan",
+    "party",
+    "water",
+    "plants",
+    "clean",
+    "kitchen",
+    "email",
+    "landlord",
+    "review",
+    "budget",
+    "order",
+    "parts",
+    "read",
+    "chapter",
+    "walk",
+    "dog",
+    "plumber",
+    "invoice",
+    "dentist",
+    "appointment",
+    "tax",
+    "return",
+    "groceries",
+    "birthday",
+    "gift",
+    "car",
+    "service",
+)
 TAGS = ["home", "work", "bills", "health", "errands", "family", "garden", "car", "study", "fun"]
 
 
 def load(url: str, tasks: int, seed: int = 7) -> uuid.UUID:
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
     now = datetime.now(UTC)
     user_id = uuid7()
     conn = psycopg2.connect(url)
@@ -49,7 +87,8 @@ def load(url: str, tasks: int, seed: int = 7) -> uuid.UUID:
         )
         tag_ids = [str(uuid7()) for _ in TAGS]
         cur.executemany(
-            "INSERT INTO tags (id, created_at, updated_at, user_id, name) VALUES (%s, now(), now(), %s, %s)",
+            "INSERT INTO tags (id, created_at, updated_at, user_id, name)"
+            " VALUES (%s, now(), now(), %s, %s)",
             [(tid, str(user_id), name) for tid, name in zip(tag_ids, TAGS, strict=True)],
         )
         rows, links = [], []
@@ -57,25 +96,40 @@ def load(url: str, tasks: int, seed: int = 7) -> uuid.UUID:
             task_id = str(uuid7())
             created = now - timedelta(minutes=tasks - i)
             done = rng.random() < 0.3
-            due = date.today() + timedelta(days=rng.randint(-200, 200)) if rng.random() < 0.8 else None
+            today = now.date()
+            due = today + timedelta(days=rng.randint(-200, 200)) if rng.random() < 0.8 else None
             title = " ".join(rng.sample(WORDS, 3)).capitalize()
             description = " ".join(rng.sample(WORDS, 8)) if rng.random() < 0.5 else None
-            rows.append((
-                task_id, created, created, str(user_id), title, description,
-                "completed" if done else "pending", rng.choice(("low", "medium", "high")), due,
-                now if done else None, "none", 1,
-            ))
+            rows.append(
+                (
+                    task_id,
+                    created,
+                    created,
+                    str(user_id),
+                    title,
+                    description,
+                    "completed" if done else "pending",
+                    rng.choice(("low", "medium", "high")),
+                    due,
+                    now if done else None,
+                    "none",
+                    1,
+                )
+            )
             for tag_id in rng.sample(tag_ids, rng.choice((0, 0, 1, 2))):
                 links.append((task_id, tag_id, created, created))
         psycopg2.extras.execute_values(
             cur,
             "INSERT INTO tasks (id, created_at, updated_at, user_id, title, description, status,"
             " priority, due_date, completed_at, recurrence, version) VALUES %s",
-            rows, page_size=5000,
+            rows,
+            page_size=5000,
         )
         psycopg2.extras.execute_values(
-            cur, "INSERT INTO task_tags (task_id, tag_id, created_at, updated_at) VALUES %s",
-            links, page_size=5000,
+            cur,
+            "INSERT INTO task_tags (task_id, tag_id, created_at, updated_at) VALUES %s",
+            links,
+            page_size=5000,
         )
     conn.autocommit = True
     with conn.cursor() as cur:
@@ -126,8 +180,8 @@ def main() -> None:
         def timed(params: ListParams) -> float:
             def run() -> None:
                 with Session(engine) as db:
-                    page = list_tasks(db, user_id, params, now)
-                    assert page.rows or page.total == 0
+                    list_tasks(db, user_id, params, now)
+
             return median_ms(run, args.runs)
 
         print(f"\n{'scenario':40} {'ms (median)':>12}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.models import Task, User
@@ -26,3 +27,14 @@ def make_task(session: Session, user: User, title: str = "A task", **fields: Any
     session.add(task)
     session.flush()
     return task
+
+
+def add_task(engine: Engine, owner_id: uuid.UUID, title: str = "Task", **fields: Any) -> Task:
+    """A committed task made by the app's own service (tags included)."""
+    from app.tasks.forms import TaskInput
+    from app.tasks.service import create_task
+
+    with Session(engine, expire_on_commit=False) as session:
+        task = create_task(session, owner_id=owner_id, data=TaskInput(title=title, **fields))
+        session.commit()
+        return task

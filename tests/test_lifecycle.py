@@ -16,8 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.models import Tag, Task, TaskTag, User
-from app.tasks.forms import TaskInput
-from app.tasks.service import create_task
+from tests.factories import add_task as add
 from tests.web import create_account, csrf_token, sign_in, submit
 
 Client = TestClient[Litestar]
@@ -28,13 +27,6 @@ def me(client: Client, engine: Engine) -> User:
     user = create_account(engine, "me@example.com", timezone="Europe/Paris")
     sign_in(client, "me@example.com")
     return user
-
-
-def add(engine: Engine, owner: uuid.UUID, title: str = "Task", **fields: object) -> Task:
-    with Session(engine, expire_on_commit=False) as session:
-        task = create_task(session, owner_id=owner, data=TaskInput(title=title, **fields))  # type: ignore[arg-type]
-        session.commit()
-        return task
 
 
 def all_tasks(engine: Engine) -> list[Task]:

@@ -14,8 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.models import Tag, Task, User
-from app.tasks.forms import TaskInput
-from app.tasks.service import create_task
+from tests.factories import add_task as add
 from tests.web import create_account, csrf_token, sign_in, submit
 
 Client = TestClient[Litestar]
@@ -41,13 +40,6 @@ def me(client: Client, engine: Engine) -> User:
 def tasks_in(engine: Engine) -> list[Task]:
     with Session(engine) as session:
         return list(session.scalars(select(Task).order_by(Task.created_at)))
-
-
-def add(engine: Engine, owner: uuid.UUID, title: str = "Task", **fields: object) -> Task:
-    with Session(engine, expire_on_commit=False) as session:
-        task = create_task(session, owner_id=owner, data=TaskInput(title=title, **fields))  # type: ignore[arg-type]
-        session.commit()
-        return task
 
 
 def test_creating_a_task_stores_every_field(client: Client, me: User, engine: Engine) -> None:

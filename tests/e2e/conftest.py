@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -86,6 +87,14 @@ def live_server(sqlite_template: Path, tmp_path: Path) -> Iterator[LiveServer]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def sign_in_page(page: Any, live_server: LiveServer, email: str, password: str) -> None:
+    page.goto(f"{live_server.url}/signin")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/tasks")
 
 
 @pytest.fixture(scope="session")

@@ -12,8 +12,8 @@ from app.config import Settings
 from app.db import create_db_engine
 from app.tasks.forms import TaskInput
 from app.tasks.service import create_task
-from tests.e2e.conftest import LiveServer
-from tests.web import create_account
+from tests.e2e.conftest import LiveServer, sign_in_page
+from tests.web import PASSWORD, create_account
 
 pytestmark = pytest.mark.browser
 
@@ -38,11 +38,7 @@ def test_typing_filters_in_place_updates_the_url_and_back_restores(
     seed(live_server)
     context = chromium.new_context()
     page = context.new_page()
-    page.goto(f"{live_server.url}/signin")
-    page.get_by_label("Email").fill("seeker@example.com")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/tasks")
+    sign_in_page(page, live_server, "seeker@example.com", PASSWORD)
     assert len(titles(page)) == 5
 
     page.evaluate("window.__marker = 'same document'")  # survives only in-place updates
@@ -73,11 +69,7 @@ def test_without_javascript_the_same_controls_work(chromium: Any, live_server: L
     seed(live_server)
     context = chromium.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(f"{live_server.url}/signin")
-    page.get_by_label("Email").fill("seeker@example.com")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/tasks")
+    sign_in_page(page, live_server, "seeker@example.com", PASSWORD)
     page.get_by_label("Search").fill("milk")
     page.get_by_role("button", name="Apply", exact=True).click()
     page.wait_for_url("**/tasks?q=milk**")
