@@ -444,3 +444,27 @@ def test_each_user_sees_their_own_today(settings: object) -> None:
     assert kiritimati[1] == 2 and kiritimati[2] == {"overdue": 2, "today": 0}
     assert pago[0] == {"Due the 22nd": "Tomorrow", "Due the 22nd at 23:00": "Tomorrow 23:00"}
     assert pago[1] == 0 and pago[2] == {"overdue": 0, "today": 0}
+
+
+def test_a_timed_daily_task_keeps_its_local_time_across_a_dst_change(
+    client: Client, me: User, engine: Engine
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    from icalendar import Calendar
+
+    # Europe/Paris (me's zone) moves from UTC+1 to UTC+2 on 29 March 2026.
+    task = add(
+        engine, me.id, "Pills", due_date=date(2026, 3, 28), due_time=time(9, 0), recurrence="daily"
+    )
+    submit(client, "/tasks", f"/tasks/{task.id}/toggle", {})
+    following = next(t for t in all_tasks(engine) if t.status == "pending")
+    assert (following.due_date, following.due_time) == (date(2026, 3, 29), time(9, 0))
+
+    submit(client, "/account", "/account/calendar", {"action": "on"})
+    path = re.search(r'(/calendar/[^"]+\.ics)', client.get("/account").text)
+    assert path
+    [event] = Calendar.from_ical(client.get(path.group(1)).content).walk("VEVENT")
+    start = event.decoded("dtstart")
+    assert start == datetime(2026, 3, 29, 9, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    assert start.utcoffset() == timedelta(hours=2)  # summer time: still 09:00 on the wall
