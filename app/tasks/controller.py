@@ -21,6 +21,7 @@ from app.tasks.forms import form_values, parse_task_form
 from app.tasks.queries import (
     LIST_FIELDS,
     InvalidListParameter,
+    ListParams,
     get_task,
     list_tasks,
     parse_list_params,
@@ -100,6 +101,31 @@ def row_response(
     return render(request, "tasks/_rows.html", {"rows": rows}, headers=VARY, **kw)
 
 
+def list_response(
+    request: Request[Any, Any, Any],
+    db: DbSession,
+    params: ListParams,
+    *,
+    fragment: bool,
+    flashes: list[str] | None = None,
+) -> Template:
+    """The list in a view: the whole page, or for htmx the #task-list fragment together with
+    the view's canonical URL (defaults and empty fields left out) for the address bar."""
+    user = require_auth(request).user
+    page = list_tasks(db, user.id, params, local_now(request, user))
+    context = {
+        "page": page,
+        "values": {},
+        "errors": {},
+        "list_flashes": flashes or [],
+        **FORM_CHOICES,
+    }
+    if fragment:
+        headers = {"HX-Push-Url": page.params.url(), **VARY}
+        return render(request, "tasks/_list.html", context, headers=headers)
+    return render(request, "tasks/index.html", context, headers=VARY)
+
+
 class TaskController(Controller):
     path = "/tasks"
     guards = [requires_login]
@@ -107,14 +133,7 @@ class TaskController(Controller):
     @get("/", sync_to_thread=True)
     def index(self, request: Request[Any, Any, Any], db: DbSession) -> Template:
         params = parse_list_params({k: v[-1] for k, v in request.query_params.dict().items()})
-        user = require_auth(request).user
-        page = list_tasks(db, user.id, params, local_now(request, user))
-        context = {"page": page, "values": {}, "errors": {}, **FORM_CHOICES}
-        if wants_fragment(request):
-            # The canonical URL of this view (defaults and empty fields left out) for the bar.
-            headers = {"HX-Push-Url": page.params.url(), **VARY}
-            return render(request, "tasks/_list.html", context, headers=headers)
-        return render(request, "tasks/index.html", context, headers=VARY)
+        return list_response(request, db, params, fragment=wants_fragment(request))
 
     @post("/bulk", sync_to_thread=True)
     def bulk(self, request: Request[Any, Any, Any], db: DbSession, data: FormData) -> Any:
@@ -135,10 +154,7 @@ class TaskController(Controller):
         message = f"{changed} task{'' if changed == 1 else 's'} {done[action]}."
         if wants_fragment(request):  # the list as it now stands, in the view the form came from
             params = parse_list_params({k: field(data, k) for k in LIST_FIELDS if field(data, k)})
-            page = list_tasks(db, user.id, params, local_now(request, user))
-            context = {"page": page, "list_flashes": [message]}
-            headers = {"HX-Push-Url": page.params.url(), **VARY}
-            return render(request, "tasks/_list.html", context, headers=headers)
+            return list_response(request, db, params, fragment=True, flashes=[message])
         return redirect(request, safe_next(field(data, "next")), flash=message)
 
     @post("/{task_id:uuid}/restore", sync_to_thread=True)
