@@ -59,7 +59,9 @@ def render(
 ) -> Template:
     """A page or fragment with the common context: user, CSRF token, theme, pending flashes."""
     auth = auth_of(request)
-    flashes = _read_flashes(request)
+    # Only pages show flashes (base.html); a partial must not consume one meant for a page.
+    is_partial = template.rsplit("/", 1)[-1].startswith("_")
+    flashes = [] if is_partial else _read_flashes(request)
     full_context = {
         "user": auth.user if auth else None,
         "csrf_token": request.scope["state"].get("csrf_token", ""),

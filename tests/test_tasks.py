@@ -281,3 +281,13 @@ def test_a_double_submitted_form_without_token_still_creates(
         assert submit(client, "/tasks/new", "/tasks", {"title": "Twice"}).status_code == 303
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(Task)) == 2
+
+
+def test_a_fragment_does_not_swallow_a_flash_meant_for_the_next_page(
+    client: Client, me: User, engine: Engine
+) -> None:
+    task = add(engine, me.id, "Flashy")
+    submit(client, "/tasks", f"/tasks/{task.id}/toggle", {})  # sets the flash, then redirects
+    fragment = client.get("/tasks", headers={"HX-Request": "true"})
+    assert "Completed “Flashy”." not in fragment.text
+    assert "Completed “Flashy”." in client.get("/tasks").text
