@@ -468,3 +468,15 @@ def test_a_timed_daily_task_keeps_its_local_time_across_a_dst_change(
     start = event.decoded("dtstart")
     assert start == datetime(2026, 3, 29, 9, 0, tzinfo=ZoneInfo("Europe/Paris"))
     assert start.utcoffset() == timedelta(hours=2)  # summer time: still 09:00 on the wall
+
+
+def test_a_quick_add_form_submitted_twice_creates_one_task(
+    client: Client, me: User, engine: Engine
+) -> None:
+    page = client.get("/tasks").text
+    token = re.search(r'id="quick-add".*?name="form_token" value="([^"]+)"', page, re.S)
+    assert token
+    form = {"_csrf_token": csrf_token(page), "form_token": token.group(1), "quick": "Once"}
+    for _ in range(2):
+        assert client.post("/tasks", data=form, follow_redirects=False).status_code == 303
+    assert [t.title for t in all_tasks(engine)] == ["Once"]

@@ -84,9 +84,10 @@ def form_response(
         "version": version if version is not None else (task.version if task else None),
         **FORM_CHOICES,
     }
-    if wants_fragment(request):
+    if wants_fragment(request):  # swapped in where the inline form was, and inline again
         target = f"#task-form-{task.id}" if task else "#new-task"
         headers = {"HX-Retarget": target, "HX-Reswap": "outerHTML", **VARY}
+        context["inline"] = True
         return render(request, "tasks/_form.html", context, status=status, headers=headers)
     page = "tasks/edit.html" if task else "tasks/new.html"
     return render(request, page, context, status=status, headers=VARY)
@@ -172,12 +173,13 @@ class TaskController(Controller):
     @post("/", sync_to_thread=True)
     def create(self, request: Request[Any, Any, Any], db: DbSession, data: FormData) -> Any:
         user = require_auth(request).user
+        is_quick = "quick" in data and "title" not in data  # the quick-add form, even if empty
         quick = field(data, "quick")
-        if quick and not field(data, "title"):
+        if is_quick:
             # Quick add: for now the whole line is the title (the grammar of SPEC §7 comes next).
-            data = {"title": quick}
+            data = {"title": quick, "form_token": field(data, "form_token")}
         task_input, errors = parse_task_form(data)
-        if errors and quick and wants_fragment(request):
+        if errors and is_quick and wants_fragment(request):
             headers = {"HX-Retarget": "#quick-add", "HX-Reswap": "outerHTML", **VARY}
             context = {"quick": quick, "quick_error": errors.get("title", "Check this task.")}
             return render(request, "tasks/_quick_add.html", context, status=400, headers=headers)
