@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -32,13 +33,18 @@ def titles(page: Any) -> list[str]:
     return sorted(page.locator("#task-list .task-title").all_inner_texts())
 
 
-def test_typing_filters_in_place_updates_the_url_and_back_restores(
-    chromium: Any, live_server: LiveServer
-) -> None:
+@pytest.fixture
+def page(chromium: Any, live_server: LiveServer) -> Iterator[Any]:
+    """A signed-in browser tab, with JavaScript, on the seeded list of five tasks."""
     seed(live_server)
     context = chromium.new_context()
-    page = context.new_page()
-    sign_in_page(page, live_server, "seeker@example.com", PASSWORD)
+    tab = context.new_page()
+    sign_in_page(tab, live_server, "seeker@example.com", PASSWORD)
+    yield tab
+    context.close()
+
+
+def test_typing_filters_in_place_updates_the_url_and_back_restores(page: Any) -> None:
     assert len(titles(page)) == 5
 
     page.evaluate("window.__marker = 'same document'")  # survives only in-place updates
@@ -62,7 +68,6 @@ def test_typing_filters_in_place_updates_the_url_and_back_restores(
     page.wait_for_url("**/tasks")
     expect(page.locator("#task-list .task-title")).to_have_count(5)
     assert page.get_by_label("Search").input_value() == ""
-    context.close()
 
 
 def test_without_javascript_the_same_controls_work(chromium: Any, live_server: LiveServer) -> None:
@@ -84,13 +89,7 @@ def test_without_javascript_the_same_controls_work(chromium: Any, live_server: L
     context.close()
 
 
-def test_inline_add_edit_toggle_delete_and_bulk_without_leaving_the_page(
-    chromium: Any, live_server: LiveServer
-) -> None:
-    seed(live_server)
-    context = chromium.new_context()
-    page = context.new_page()
-    sign_in_page(page, live_server, "seeker@example.com", PASSWORD)
+def test_inline_add_edit_toggle_delete_and_bulk_without_leaving_the_page(page: Any) -> None:
     page.evaluate("window.__marker = 'same document'")
     rows = page.locator("#task-rows > li")
 
@@ -137,4 +136,3 @@ def test_inline_add_edit_toggle_delete_and_bulk_without_leaving_the_page(
     expect(page.locator("#task-list .flash")).to_contain_text("tasks completed.")
     expect(page.locator("#task-list")).to_have_attribute("data-total", "0")
     assert page.evaluate("window.__marker") == "same document"
-    context.close()
