@@ -77,9 +77,12 @@ def test_completing_a_repeating_task_creates_the_next_one(
     assert tag_names(engine, following.id) == ["bills", "home"]
     assert "Next one due 2026-02-28." in client.get("/tasks").text
 
-    # Reopening the first one creates nothing more.
+    # Reopening the first one creates nothing more, and completing it again finds the next
+    # occurrence already there.
     submit(client, "/tasks", f"/tasks/{task.id}/toggle", {})
     assert len(all_tasks(engine)) == 2
+    submit(client, "/tasks", f"/tasks/{task.id}/toggle", {})
+    assert sorted(t.status for t in all_tasks(engine)) == ["completed", "pending"]
 
 
 def test_htmx_completion_returns_the_row_and_the_next_occurrence(

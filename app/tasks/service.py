@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from litestar.exceptions import NotFoundException
 from sqlalchemy import delete, select, update
@@ -93,12 +93,16 @@ def complete(db: Session, task: Task, *, now: datetime) -> Task | None:
     task.version += 1
     following = None
     if task.recurrence != Recurrence.none and task.due_date is not None:
+        next_due = next_occurrence(task.recurrence, task.due_date)
+        if _successor_exists(db, task, next_due):  # completed, reopened, completed again
+            db.flush()
+            return None
         following = Task(
             user_id=task.user_id,
             title=task.title,
             description=task.description,
             priority=task.priority,
-            due_date=next_occurrence(task.recurrence, task.due_date),
+            due_date=next_due,
             due_time=task.due_time,
             estimated_hours=task.estimated_hours,
             recurrence=task.recurrence,
@@ -110,6 +114,21 @@ def complete(db: Session, task: Task, *, now: datetime) -> Task | None:
             db.add(TaskTag(task_id=following.id, tag_id=tag_id))
     db.flush()
     return following
+
+
+def _successor_exists(db: Session, task: Task, next_due: date) -> bool:
+    return (
+        db.scalars(
+            tasks_of(task.user_id).where(
+                col(Task.title) == task.title,
+                col(Task.recurrence) == task.recurrence,
+                col(Task.due_date) == next_due,
+                col(Task.status) == Status.pending,
+                col(Task.id) != task.id,
+            )
+        ).first()
+        is not None
+    )
 
 
 def trash_task(db: Session, *, owner_id: uuid.UUID, task_id: uuid.UUID, now: datetime) -> None:
