@@ -20,8 +20,13 @@ def timezones() -> tuple[str, ...]:
     return tuple(sorted(available_timezones()))
 
 
+@cache
+def _timezone_set() -> frozenset[str]:
+    return frozenset(timezones())
+
+
 def is_timezone(name: str) -> bool:
-    return name in set(timezones())
+    return name in _timezone_set()
 
 
 def clean_email(errors: FormErrors, raw: str) -> str:
