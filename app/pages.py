@@ -70,7 +70,7 @@ def render(
         "request_path": request.url.path,
         **(context or {}),
     }
-    cookies = [_expired_flash_cookie()] if flashes else []
+    cookies = [expired_cookie(settings_of(request), FLASH_COOKIE)] if flashes else []
     return Template(
         template,
         context=full_context,
@@ -92,18 +92,25 @@ def redirect(
     all_cookies = list(cookies or [])
     if flash:
         signed = signing_of(request).flash.dumps([flash])
-        all_cookies.append(
-            Cookie(
-                key=FLASH_COOKIE,
-                value=signed,
-                httponly=True,
-                samesite="lax",
-                secure=settings_of(request).secure_cookies,
-                max_age=300,
-                path="/",
-            )
-        )
+        all_cookies.append(site_cookie(settings_of(request), FLASH_COOKIE, signed, max_age=300))
     return Redirect(url, status_code=303, cookies=all_cookies)
+
+
+def site_cookie(settings: Settings, key: str, value: str, *, max_age: int | None = None) -> Cookie:
+    """Every cookie Taskwise sets: HttpOnly, SameSite=Lax, site-wide, Secure when configured."""
+    return Cookie(
+        key=key,
+        value=value,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        path="/",
+    )
+
+
+def expired_cookie(settings: Settings, key: str) -> Cookie:
+    return site_cookie(settings, key, "", max_age=0)
 
 
 def safe_next(value: str | None, default: str = "/tasks") -> str:
@@ -127,7 +134,3 @@ def _read_flashes(request: Request[Any, Any, Any]) -> list[str]:
     except BadSignature:
         return []
     return [str(m) for m in messages][:5] if isinstance(messages, list) else []
-
-
-def _expired_flash_cookie() -> Cookie:
-    return Cookie(key=FLASH_COOKIE, value="", max_age=0, path="/", httponly=True, samesite="lax")

@@ -8,7 +8,6 @@ from litestar import Controller, Request, get, post
 from litestar.response import Template
 
 from app.auth import service
-from app.auth.controller import expired_cookie
 from app.auth.forms import new_password, parse_profile, raw_password, timezones
 from app.auth.guards import requires_login
 from app.auth.sessions import SESSION_COOKIE, end_sessions_of
@@ -16,7 +15,7 @@ from app.calendar.feed import feed_token
 from app.db import DbSession
 from app.forms import FormData, FormErrors, field
 from app.models import Theme, User
-from app.pages import redirect, render, require_auth, signing_of
+from app.pages import expired_cookie, redirect, render, require_auth, settings_of, signing_of
 
 
 def current_user(request: Request[Any, Any, Any]) -> User:
@@ -105,5 +104,5 @@ class AccountController(Controller):
             request,
             "/signup",
             flash="Your account and all its data were deleted.",
-            cookies=[expired_cookie(SESSION_COOKIE)],
+            cookies=[expired_cookie(settings_of(request), SESSION_COOKIE)],
         )

@@ -27,30 +27,21 @@ from app.forms import FormData, field
 from app.mail import send_mail
 from app.pages import (
     auth_of,
+    expired_cookie,
     redirect,
     render,
     require_auth,
     safe_next,
     settings_of,
     signing_of,
+    site_cookie,
 )
 
 
 def session_cookie(request: Request[Any, Any, Any], token: str) -> Cookie:
     settings = settings_of(request)
-    return Cookie(
-        key=SESSION_COOKIE,
-        value=signing_of(request).sign_cookie(token),
-        max_age=settings.session_max_age,
-        httponly=True,
-        samesite="lax",
-        secure=settings.secure_cookies,
-        path="/",
-    )
-
-
-def expired_cookie(key: str) -> Cookie:
-    return Cookie(key=key, value="", max_age=0, httponly=True, samesite="lax", path="/")
+    value = signing_of(request).sign_cookie(token)
+    return site_cookie(settings, SESSION_COOKIE, value, max_age=settings.session_max_age)
 
 
 def sign_in(request: Request[Any, Any, Any], db: DbSession, user: Any, next_url: str) -> Redirect:
@@ -60,7 +51,7 @@ def sign_in(request: Request[Any, Any, Any], db: DbSession, user: Any, next_url:
     token = start_session(
         db, user, now=datetime.now(UTC), max_age=settings_of(request).session_max_age
     )
-    cookies = [session_cookie(request, token), expired_cookie(ANON_COOKIE)]
+    cookies = [session_cookie(request, token), expired_cookie(settings_of(request), ANON_COOKIE)]
     return redirect(request, safe_next(next_url), cookies=cookies)
 
 
@@ -129,7 +120,7 @@ class AuthController(Controller):
             request,
             "/signin",
             flash="You are signed out.",
-            cookies=[expired_cookie(SESSION_COOKIE)],
+            cookies=[expired_cookie(settings_of(request), SESSION_COOKIE)],
         )
 
     @get("/password/forgot", sync_to_thread=False)
@@ -187,5 +178,5 @@ class AuthController(Controller):
             request,
             "/signin",
             flash="Your password was changed. Sign in with the new one.",
-            cookies=[expired_cookie(SESSION_COOKIE)],
+            cookies=[expired_cookie(settings_of(request), SESSION_COOKIE)],
         )

@@ -17,6 +17,7 @@ from app.auth.sessions import ANON_COOKIE, SESSION_COOKIE, load_session
 from app.config import Settings
 from app.errors import error_response
 from app.middleware import DB_SESSION_KEY
+from app.pages import site_cookie
 from app.security import Signing, new_token
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -55,14 +56,7 @@ class AuthMiddleware(ASGIMiddleware):
         binding = auth.token if auth else signing.unsign_cookie(request.cookies.get(ANON_COOKIE))
         if binding is None:
             binding = new_token()
-            anon_cookie = Cookie(
-                key=ANON_COOKIE,
-                value=signing.sign_cookie(binding),
-                httponly=True,
-                samesite="lax",
-                secure=settings.secure_cookies,
-                path="/",
-            )
+            anon_cookie = site_cookie(settings, ANON_COOKIE, signing.sign_cookie(binding))
         state["csrf_token"] = signing.csrf_token(binding)
 
         if request.method not in SAFE_METHODS and (
