@@ -55,6 +55,11 @@ def is_htmx(request: Request[Any, Any, Any]) -> bool:
     return request.headers.get("hx-request") == "true"
 
 
+def wants_fragment(request: Request[Any, Any, Any]) -> bool:
+    """htmx swaps a fragment, except when restoring history, which needs the whole page."""
+    return is_htmx(request) and request.headers.get("hx-history-restore-request") != "true"
+
+
 def request_id_of(request: Request[Any, Any, Any]) -> str:
     return str(request.scope.get("state", {}).get("request_id", "-"))
 
@@ -73,7 +78,7 @@ def error_response(
         "message": detail or page.message,
         "request_id": request_id_of(request),
     }
-    template = "errors/_message.html" if is_htmx(request) else "errors/page.html"
+    template = "errors/_message.html" if wants_fragment(request) else "errors/page.html"
     return Template(
         template,
         context=context,

@@ -325,6 +325,12 @@ def test_invalid_parameters_are_a_400_naming_them(
     fragment = client.get("/tasks", params=params, headers={"HX-Request": "true"})
     assert fragment.status_code == 400
     assert f"Invalid &#39;{named}&#39;" in fragment.text and "<html" not in fragment.text
+    restore = client.get(
+        "/tasks",
+        params=params,
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    assert restore.status_code == 400 and "<html" in restore.text  # history needs the page
 
 
 def test_htmx_gets_the_fragment_and_history_restore_the_page(

@@ -11,7 +11,7 @@ from litestar.response import Template
 
 from app.auth.guards import requires_login
 from app.db import DbSession
-from app.errors import is_htmx
+from app.errors import wants_fragment
 from app.forms import FormData, field
 from app.models import Priority, Recurrence, Task, User
 from app.pages import now_of, redirect, render, require_auth, safe_next
@@ -41,11 +41,6 @@ def _uuid_or_none(raw: object) -> uuid.UUID | None:
         return uuid.UUID(str(raw))
     except ValueError:
         return None
-
-
-def wants_fragment(request: Request[Any, Any, Any]) -> bool:
-    """htmx swaps a fragment, except when restoring history, which needs the whole page."""
-    return is_htmx(request) and request.headers.get("hx-history-restore-request") != "true"
 
 
 def local_now(request: Request[Any, Any, Any], user: User) -> LocalNow:
