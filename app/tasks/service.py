@@ -25,12 +25,11 @@ def create_task(
     db: Session, *, owner_id: uuid.UUID, data: TaskInput, form_token: str | None = None
 ) -> Task:
     """A new task. A form_token already used by this user returns the task it created instead,
-    so a form submitted twice (double click, retry, parallel posts) makes one task."""
-    if form_token and (existing := _task_of_form(db, owner_id, form_token)):
-        return existing
+    so a form submitted twice (double click, retry, parallel posts) makes one task: the unique
+    index on (user_id, form_token) decides, for sequential and simultaneous posts alike."""
     task = Task(user_id=owner_id, form_token=form_token or None, **data.columns())
     try:
-        with db.begin_nested():  # a parallel post of the same form may insert first
+        with db.begin_nested():  # a repeat of the same form may have inserted first
             db.add(task)
     except IntegrityError:
         if form_token and (existing := _task_of_form(db, owner_id, form_token)):
