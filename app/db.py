@@ -59,6 +59,7 @@ def create_db_engine(settings: Settings) -> Engine:
             connect_args={"check_same_thread": False, "timeout": settings.db_query_timeout},
         )
         event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "savepoint", _sqlite_begin_before_savepoint)
         return engine
 
     connect_args: dict[str, Any] = {
@@ -98,6 +99,15 @@ def _sqlite_on_connect(dbapi_connection: Any, connection_record: ConnectionPoolE
         cursor.close()
     # Unicode-aware lower-casing for case-insensitive search (SQLite's lower() is ASCII-only).
     dbapi_connection.create_function("casefold", 1, _casefold, deterministic=True)
+
+
+def _sqlite_begin_before_savepoint(connection: Any, name: str) -> None:
+    """Python's sqlite3 opens a transaction only before a write, so a SAVEPOINT can be the
+    first statement of one, and releasing it then commits for good: a rolled-back request
+    would keep what it wrote inside `begin_nested()`. Begin the transaction first."""
+    dbapi_connection = connection.connection.dbapi_connection
+    if dbapi_connection is not None and not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN")
 
 
 def _casefold(value: str | None) -> str | None:
