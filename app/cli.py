@@ -47,16 +47,14 @@ def serve(host: str, port: int, workers: int) -> None:
 @cli.command("purge-trash")
 def purge_trash_command() -> None:
     """Delete for good every task that has been in the Trash for 30 days."""
-    from datetime import UTC, datetime
-
-    from app.db import create_db_engine, new_session
+    from app.db import create_db_engine, new_session, utcnow
     from app.tasks.service import purge_trash
 
     settings = _settings_or_exit()
     engine = create_db_engine(settings)
     try:
         with new_session(engine) as db:
-            count = purge_trash(db, now=datetime.now(UTC))
+            count = purge_trash(db, now=utcnow())
             db.commit()
     finally:
         engine.dispose()

@@ -5,8 +5,9 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from typing import Self
+from urllib.parse import urlsplit
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 
@@ -23,6 +24,10 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///./taskwise.db"
     secret_key: str | None = None
+    # The public address: every absolute link (reset mails, the calendar URL) is built from it.
+    base_url: str = "http://127.0.0.1:8000"
+    # Comma-separated host names the app answers to; unset: BASE_URL's host, localhost, 127.0.0.1.
+    allowed_hosts: str | None = None
     debug: bool = False
     db_pool_min: int = Field(default=5, ge=1)
     db_pool_max: int = Field(default=20, ge=1)
@@ -34,6 +39,18 @@ class Settings(BaseSettings):
     secure_cookies: bool = False
     smtp_url: str | None = None
     mail_outbox_dir: str | None = None
+
+    @field_validator("base_url")
+    @classmethod
+    def _check_base_url(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ValueError(
+                "BASE_URL must be an http:// or https:// address, e.g. https://tasks.example.com"
+            )
+        if parts.query or parts.fragment:
+            raise ValueError("BASE_URL must not carry a query or fragment")
+        return value.strip().rstrip("/")
 
     @model_validator(mode="after")
     def _check(self) -> Self:
@@ -48,6 +65,19 @@ class Settings(BaseSettings):
         if url.drivername in {"postgres", "postgresql"}:
             url = url.set(drivername="postgresql+psycopg2")
         return url
+
+    @property
+    def allowed_host_names(self) -> list[str]:
+        """Host names (ports aside) requests may name; anything else is answered with 400."""
+        if self.allowed_hosts and self.allowed_hosts.strip():
+            names = [name.strip().lower() for name in self.allowed_hosts.split(",")]
+            return sorted({name for name in names if name})
+        base_host = urlsplit(self.base_url).hostname or ""
+        return sorted({base_host.lower(), "localhost", "127.0.0.1"} - {""})
+
+    def absolute_url(self, path: str) -> str:
+        """An absolute link for mails and feeds: BASE_URL plus a path, never the request's Host."""
+        return self.base_url + path
 
     @property
     def is_sqlite(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, TypeAlias
 
 from litestar.enums import RequestEncodingType
@@ -51,3 +52,52 @@ def has_control_characters(value: str) -> bool:
 
 # A handler parameter `data: FormData` receives the submitted form (repeated names as lists).
 FormData: TypeAlias = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+# --- numbers and dates typed by people: one rule for forms, list parameters and imports ------
+
+# Calendar dates the app accepts anywhere (forms, imports, quick add): wide enough for any
+# real plan, narrow enough that date arithmetic (recurrence, feeds, time zones) cannot overflow.
+DATE_MIN = date(1900, 1, 1)
+DATE_MAX = date(2999, 12, 31)
+_DIGITS = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() also accepts '²' and '٣'
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_int(raw: str, *, minimum: int, maximum: int, clamp: bool = False) -> int | None:
+    """A whole number in ASCII digits within [minimum, maximum], else None. With `clamp`, a
+    number above the maximum (of any length: it is compared by its digits, never converted)
+    reads as the maximum."""
+    raw = raw.strip()
+    if not _DIGITS.fullmatch(raw):
+        return None
+    digits = raw.lstrip("0") or "0"
+    value = maximum + 1 if len(digits) > len(str(maximum)) else int(digits)
+    if value > maximum and clamp:
+        return maximum
+    return value if minimum <= value <= maximum else None
+
+
+def parse_date(raw: str) -> date | None:
+    """An ISO date (YYYY-MM-DD, ASCII digits) within DATE_MIN..DATE_MAX, else None."""
+    raw = raw.strip()
+    if not _ISO_DATE.fullmatch(raw):
+        return None
+    try:
+        value = date.fromisoformat(raw)
+    except ValueError:
+        return None
+    return value if DATE_MIN <= value <= DATE_MAX else None
+
+
+def parse_moment(raw: str) -> datetime | None:
+    """An ISO date and time (UTC when it names no offset) within the date window, else None."""
+    raw = raw.strip()
+    if not raw or len(raw) > 40 or not raw.isascii():
+        return None
+    try:
+        moment = datetime.fromisoformat(raw)
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except (ValueError, OverflowError):  # 9999-12-31T23:59:59-23:59 overflows in UTC
+        return None
+    return moment if DATE_MIN <= moment.date() <= DATE_MAX else None

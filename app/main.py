@@ -6,7 +6,7 @@ import logging
 import secrets
 import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +23,11 @@ from app.auth.controller import AuthController
 from app.auth.middleware import AuthMiddleware
 from app.calendar.controller import CalendarController
 from app.config import ConfigurationError, Settings, get_settings
-from app.db import create_db_engine
+from app.db import create_db_engine, utcnow
 from app.errors import EXCEPTION_HANDLERS
 from app.exports.controller import ExportController
 from app.health.controller import HealthController
+from app.hosts import allowed_hosts_middleware
 from app.middleware import (
     DB_SESSION_KEY,
     RequestLogMiddleware,
@@ -59,14 +60,10 @@ def add_template_globals(engine: Jinja) -> None:
     engine.engine.globals["new_form_token"] = lambda: secrets.token_urlsafe(16)
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 def create_app(
     settings: Settings | None = None,
     *,
-    clock: Callable[[], datetime] = utc_now,
+    clock: Callable[[], datetime] = utcnow,
     extra_routes: Sequence[Any] = (),
 ) -> Litestar:
     """Build the app; tests may pin the clock and mount handlers behind the same middleware."""
@@ -90,7 +87,12 @@ def create_app(
             *extra_routes,
         ],
         dependencies={"db": Provide(provide_db_session, sync_to_thread=False)},
-        middleware=[RequestLogMiddleware(), TransactionMiddleware(engine), AuthMiddleware()],
+        middleware=[
+            RequestLogMiddleware(),
+            allowed_hosts_middleware(settings.allowed_host_names),
+            TransactionMiddleware(engine),
+            AuthMiddleware(),
+        ],
         before_send=[add_security_headers],
         exception_handlers=EXCEPTION_HANDLERS,
         template_config=TemplateConfig(

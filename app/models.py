@@ -29,6 +29,7 @@ EMAIL_MAX = 320
 NAME_MAX = 100
 ESTIMATE_MIN, ESTIMATE_MAX = 1, 1000
 MESSAGE_MAX = 10000
+VERSION_MAX = 2**31 - 1  # an INTEGER column on both databases
 
 
 class Status(StrEnum):
@@ -120,18 +121,28 @@ class UserSession(Timestamped, table=True):
     expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
 
 
-class SigninFailure(Timestamped, table=True):
-    """One failed sign-in; counted per email in a window so that every app process agrees."""
+class AttemptKind(StrEnum):
+    password = "password"  # noqa: S105 - a password checked (sign-in, change, deletion)
+    reset_mail = "reset_mail"  # a password-reset mail sent
 
-    __tablename__ = "signin_failures"
+
+class Attempt(Timestamped, table=True):
+    """One throttled action (SPEC §9), counted per subject (an email) and per address in a
+    window. Rows live in the database, so every app process counts the same attempts."""
+
+    __tablename__ = "attempts"
     __table_args__ = (
-        # Throttle check: failures for one email since a moment.
-        Index("ix_signin_failures_email_created", "email", "created_at"),
-        # Per-address limit and the periodic clean-up of old rows.
-        Index("ix_signin_failures_created", "created_at"),
+        CheckConstraint(_one_of("kind", AttemptKind), name="kind_valid"),
+        # The throttle check: attempts of one kind for one email since a moment.
+        Index("ix_attempts_kind_subject_created", "kind", "subject", "created_at"),
+        # The per-address limit.
+        Index("ix_attempts_kind_addr_created", "kind", "remote_addr", "created_at"),
+        # The clean-up of rows older than any window.
+        Index("ix_attempts_created", "created_at"),
     )
 
-    email: str = Field(sa_type=String(EMAIL_MAX), nullable=False)
+    kind: str = Field(sa_type=String(16), nullable=False)
+    subject: str = Field(sa_type=String(EMAIL_MAX), nullable=False)
     remote_addr: str | None = Field(default=None, sa_type=String(64))
 
 

@@ -30,7 +30,11 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password: str, password_hash: str) -> tuple[bool, str | None]:
-    """Whether the password matches, and a new hash when the stored one uses an old scheme."""
+    """Whether the password matches, and a new hash when the stored one uses an old scheme.
+    A password longer than any we accept matches nothing (and is never hashed: passlib
+    refuses such sizes with an exception)."""
+    if len(password) > PASSWORD_MAX:
+        return False, None
     with _hash_slots:
         ok, new_hash = pwd_context.verify_and_update(password, password_hash)
     return bool(ok), new_hash

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
+import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 from alembic import command
 from alembic.config import Config
@@ -17,11 +22,12 @@ from sqlalchemy.engine import Engine
 
 from app.config import Settings
 from app.main import create_app
-from tests.pg_cluster import Cluster, PostgresUnavailable, running_cluster
+from tests.pg_cluster import Cluster, PostgresUnavailable, free_port, running_cluster
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKENDS = ("sqlite", "postgresql")
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+TEST_BASE_URL = "http://testserver.local"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
@@ -44,7 +50,12 @@ def migrate(url: str, revision: str = "head") -> None:
 
 
 def make_settings(url: str, **overrides: object) -> Settings:
-    values: dict[str, object] = {"database_url": url, "secret_key": TEST_SECRET, "debug": False}
+    values: dict[str, object] = {
+        "database_url": url,
+        "secret_key": TEST_SECRET,
+        "debug": False,
+        "base_url": TEST_BASE_URL,  # the host Litestar's TestClient names
+    }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]
 
@@ -78,7 +89,7 @@ def _truncate_all(url: str) -> None:
     engine = create_engine(Settings(_env_file=None, database_url=url).sqlalchemy_url)
     try:
         with engine.begin() as conn:
-            conn.execute(text("TRUNCATE users, signin_failures CASCADE"))
+            conn.execute(text("TRUNCATE users, attempts CASCADE"))
     finally:
         engine.dispose()
 
@@ -137,3 +148,59 @@ def engine(app: Litestar) -> Engine:
     """The app's own engine, for looking at what the app wrote."""
     engine: Engine = app.state.engine
     return engine
+
+
+@dataclass
+class LiveServer:
+    url: str
+    database_url: str
+    log_path: Path  # everything the server wrote (stdout and stderr)
+
+
+@pytest.fixture
+def live_server(sqlite_template: Path, tmp_path: Path) -> Iterator[LiveServer]:
+    """uvicorn on a free port over a fresh migrated SQLite file; stopped after the test."""
+    database = tmp_path / "live.db"
+    shutil.copyfile(sqlite_template, database)
+    port = free_port()
+    env = os.environ | {
+        "BASE_URL": f"http://127.0.0.1:{port}",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "SECRET_KEY": TEST_SECRET,
+        "DEBUG": "false",
+    }
+    log_path = tmp_path / "server.log"
+    log = log_path.open("wb")
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "app.main:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        cwd=tmp_path,
+        env=env | {"PYTHONPATH": str(ROOT)},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{url}/health/db", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"uvicorn did not start: {log_path.read_text()[-2000:]}")
+            time.sleep(0.1)
+        yield LiveServer(url=url, database_url=env["DATABASE_URL"], log_path=log_path)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()

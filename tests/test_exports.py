@@ -10,12 +10,15 @@ import uuid
 from datetime import UTC, date, datetime, time
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from litestar import Litestar
 from litestar.testing import TestClient
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from app.exports.formats import from_spreadsheet_safe, spreadsheet_safe
 from app.models import Tag, Task, TaskTag, User
 from app.tasks.forms import TaskInput
 from app.tasks.service import create_task
@@ -216,3 +219,58 @@ def test_unreadable_files_are_a_400(
     assert response.status_code == 400  # type: ignore[attr-defined]
     assert message in response.text  # type: ignore[attr-defined]
     assert snapshot(engine, me.id) == []
+
+
+# --- spreadsheet-safe CSV (SPEC §9) -------------------------------------------------------------
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example","Click")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1,1)",
+    "'=already quoted",
+    "''@twice",
+]
+
+
+def test_csv_export_neutralises_formulas(client: Client, me: User, engine: Engine) -> None:
+    with Session(engine) as session:
+        for title in FORMULAS:
+            create_task(
+                session, owner_id=me.id, data=TaskInput(title=title, description="=1+1\nsecond")
+            )
+        create_task(session, owner_id=me.id, data=TaskInput(title="'plain quote", tags=["x"]))
+        session.commit()
+    rows = list(csv.DictReader(io.StringIO(client.get("/export/tasks.csv").text, newline="")))
+    cells = {row["title"]: row for row in rows}
+    for title in FORMULAS:
+        assert f"'{title}" in cells, title
+        assert cells[f"'{title}"]["description"] == "'=1+1\nsecond"
+    assert "'plain quote" in cells  # not formula-like: left exactly as it is
+    # Nothing that a spreadsheet would run is left at the start of any cell.
+    risky = [v for row in rows for v in row.values() if v[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert risky == []
+
+
+def test_formula_like_text_survives_a_csv_round_trip_exactly(
+    client: Client, me: User, engine: Engine, new_client: object
+) -> None:
+    titles = [*FORMULAS, "'plain quote", "''=x", "-", "plain"]
+    with Session(engine) as session:
+        for title in titles:
+            create_task(session, owner_id=me.id, data=TaskInput(title=title, description=title))
+        session.commit()
+    exported = client.get("/export/tasks.csv").content
+    twin = create_account(engine, "twin@example.com")
+    browser = new_client()  # type: ignore[operator]
+    sign_in(browser, "twin@example.com")
+    assert post_import(browser, exported, "tasks.csv", confirm="all").status_code == 303  # type: ignore[attr-defined]
+    assert snapshot(engine, twin.id) == snapshot(engine, me.id)
+    assert sorted(t["title"] for t in snapshot(engine, twin.id)) == sorted(titles)
+
+
+@given(st.text(alphabet=st.sampled_from("'=+-@\t\rab"), max_size=8))
+def test_the_csv_prefix_is_removed_exactly(value: str) -> None:
+    exported = spreadsheet_safe(value)
+    assert exported[:1] not in ("=", "+", "-", "@", "\t", "\r")
+    assert from_spreadsheet_safe(exported) == value

@@ -8,10 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.forms import DATE_MAX, DATE_MIN
 from app.tasks.recurrence import add_months, next_occurrence
 
 RULES = ("daily", "weekdays", "weekly", "monthly", "yearly")
-dates = st.dates(min_value=date(1900, 1, 1), max_value=date(9998, 11, 30))
+dates = st.dates(min_value=DATE_MIN, max_value=date(2998, 11, 30))
 
 
 @pytest.mark.parametrize(
@@ -41,6 +42,12 @@ def test_edge_cases(rule: str, due: date, expected: date) -> None:
 def test_none_has_no_next_occurrence() -> None:
     with pytest.raises(ValueError):
         next_occurrence("none", date(2026, 1, 1))
+
+
+@pytest.mark.parametrize("rule", RULES)
+@pytest.mark.parametrize("due", [DATE_MAX, date(9999, 12, 31)])
+def test_a_series_ends_at_the_edge_of_the_calendar_instead_of_failing(rule: str, due: date) -> None:
+    assert next_occurrence(rule, due) is None
 
 
 @given(rule=st.sampled_from(RULES), due=dates)

@@ -15,9 +15,9 @@ from sqlmodel import Session
 
 from app.db import create_db_engine
 from app.models import (
+    Attempt,
     Conversation,
     Message,
-    SigninFailure,
     Tag,
     Task,
     TaskTag,
@@ -207,13 +207,17 @@ def test_deleting_a_task_or_tag_removes_its_links(engine: Engine, user_id: uuid.
     assert count(engine, Task) == 1
 
 
+def attempt_at(moment: datetime) -> Attempt:
+    return Attempt(kind="password", subject="a@example.com", created_at=moment, updated_at=moment)
+
+
 def test_timestamps_come_back_aware_and_in_utc(engine: Engine, user_id: uuid.UUID) -> None:
     moment = datetime(2026, 3, 29, 1, 30, tzinfo=ZoneInfo("Europe/Paris"))
     with Session(engine) as session:
-        session.add(SigninFailure(email="a@example.com", created_at=moment, updated_at=moment))
+        session.add(attempt_at(moment))
         session.commit()
     with Session(engine) as session:
-        stored = session.scalar(select(SigninFailure.created_at))
+        stored = session.scalar(select(Attempt.created_at))
     assert stored is not None
     assert stored.utcoffset() == timedelta(0)
     assert stored == moment
@@ -222,8 +226,9 @@ def test_timestamps_come_back_aware_and_in_utc(engine: Engine, user_id: uuid.UUI
 def test_naive_datetimes_are_refused_before_reaching_the_database(
     engine: Engine, user_id: uuid.UUID
 ) -> None:
+    naive = datetime(2026, 1, 1)  # noqa: DTZ001 - the point of the test
     with Session(engine) as session:
-        session.add(SigninFailure(email="a@example.com", created_at=datetime(2026, 1, 1)))  # noqa: DTZ001
+        session.add(attempt_at(naive))
         with pytest.raises(Exception, match="naive"):
             session.commit()
 

@@ -11,11 +11,20 @@ from app.auth import service
 from app.auth.forms import new_password, parse_profile, raw_password, timezones
 from app.auth.guards import requires_login
 from app.auth.sessions import SESSION_COOKIE, end_sessions_of
+from app.auth.throttle import Throttled
 from app.calendar.feed import feed_token
 from app.db import DbSession
 from app.forms import FormData, FormErrors, field
 from app.models import Theme, User
-from app.pages import expired_cookie, redirect, render, require_auth, settings_of, signing_of
+from app.pages import (
+    expired_cookie,
+    now_of,
+    redirect,
+    render,
+    require_auth,
+    settings_of,
+    signing_of,
+)
 
 
 def current_user(request: Request[Any, Any, Any]) -> User:
@@ -51,7 +60,26 @@ def _feed_url(request: Request[Any, Any, Any], user: User) -> str | None:
     token = feed_token(signing_of(request), user)
     if token is None:
         return None
-    return str(request.url.with_replacements(path=f"/calendar/{token}.ics", query=""))
+    return settings_of(request).absolute_url(f"/calendar/{token}.ics")
+
+
+def _password_problem(
+    request: Request[Any, Any, Any], db: DbSession, user: User, password: str, *, wrong: str
+) -> tuple[int, str] | None:
+    """Check the user's own password under the sign-in throttle: None when it is right, else
+    the status (400 wrong, 429 too many attempts) and the message to show beside the field."""
+    try:
+        ok = service.check_password(
+            db,
+            request.app.state.engine,
+            user,
+            password,
+            remote_addr=request.client.host if request.client else None,
+            now=now_of(request),
+        )
+    except Throttled:
+        return 429, "Too many wrong passwords. Wait 15 minutes and try again."
+    return None if ok else (400, wrong)
 
 
 class AccountController(Controller):
@@ -79,11 +107,16 @@ class AccountController(Controller):
         user = current_user(request)  # loaded by AuthMiddleware into this same session
         errors: FormErrors = {}
         current = raw_password(errors, "current_password", data, label="Current password")
-        if "current_password" not in errors and not service.check_password(user, current):
-            errors["current_password"] = "That is not your current password."  # noqa: S105
         password = new_password(errors, "new_password", data, email=user.email)
+        status = 400
+        if "current_password" not in errors and (
+            problem := _password_problem(
+                request, db, user, current, wrong="That is not your current password."
+            )
+        ):
+            status, errors["current_password"] = problem
         if errors:
-            return account_page(request, status=400, errors=errors)
+            return account_page(request, status=status, errors=errors)
         service.set_password(user, password)
         end_sessions_of(db, user.id, keep=require_auth(request).session_id)
         return redirect(
@@ -95,10 +128,15 @@ class AccountController(Controller):
         user = current_user(request)  # loaded by AuthMiddleware into this same session
         errors: FormErrors = {}
         password = raw_password(errors, "password", data, label="Password")
-        if "password" not in errors and not service.check_password(user, password):
-            errors["password"] = "That is not your password."  # noqa: S105
+        status = 400
+        if "password" not in errors and (
+            problem := _password_problem(
+                request, db, user, password, wrong="That is not your password."
+            )
+        ):
+            status, errors["password"] = problem
         if errors:
-            return account_page(request, status=400, errors=errors)
+            return account_page(request, status=status, errors=errors)
         service.delete_account(db, user)
         return redirect(
             request,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -13,7 +12,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy.engine import Engine
 
 from app.auth import service
-from app.auth.forms import new_password, parse_signup
+from app.auth.forms import account_email, new_password, parse_signup
 from app.auth.guards import requires_login
 from app.auth.sessions import (
     ANON_COOKIE,
@@ -22,12 +21,14 @@ from app.auth.sessions import (
     end_sessions_of,
     start_session,
 )
+from app.auth.throttle import Throttled
 from app.db import DbSession
 from app.forms import FormData, field
 from app.mail import send_mail
 from app.pages import (
     auth_of,
     expired_cookie,
+    now_of,
     redirect,
     render,
     require_auth,
@@ -49,7 +50,7 @@ def sign_in(request: Request[Any, Any, Any], db: DbSession, user: Any, next_url:
     if current := auth_of(request):
         end_session(db, current.session_id)
     token = start_session(
-        db, user, now=datetime.now(UTC), max_age=settings_of(request).session_max_age
+        db, user, now=now_of(request), max_age=settings_of(request).session_max_age
     )
     cookies = [session_cookie(request, token), expired_cookie(settings_of(request), ANON_COOKIE)]
     return redirect(request, safe_next(next_url), cookies=cookies)
@@ -93,22 +94,23 @@ class AuthController(Controller):
 
     @post("/signin", sync_to_thread=True)
     def signin(self, request: Request[Any, Any, Any], db: DbSession, data: FormData) -> Any:
-        email, password = field(data, "email").strip(), field(data, "password")
-        context = {"values": {"email": email}, "next": safe_next(field(data, "next"), "")}
+        typed, password = field(data, "email").strip(), field(data, "password")
+        context = {"values": {"email": typed}, "next": safe_next(field(data, "next"), "")}
         engine: Engine = request.app.state.engine
+        email = account_email(typed)  # None: no account can have it, nothing to verify
         try:
-            user = service.authenticate(
+            user = email and service.authenticate(
                 db,
                 engine,
                 email=email,
                 password=password,
                 remote_addr=request.client.host if request.client else None,
-                now=datetime.now(UTC),
+                now=now_of(request),
             )
-        except service.Throttled:
+        except Throttled:
             context["form_error"] = "Too many failed sign-ins. Wait 15 minutes and try again."
             return render(request, "auth/signin.html", context, status=429)
-        if user is None:
+        if not user:
             context["form_error"] = "That email and password do not match an account."
             return render(request, "auth/signin.html", context, status=400)
         return sign_in(request, db, user, field(data, "next"))
@@ -129,15 +131,13 @@ class AuthController(Controller):
 
     @post("/password/forgot", sync_to_thread=True)
     def forgot(self, request: Request[Any, Any, Any], db: DbSession, data: FormData) -> Template:
-        user = service.user_by_email(db, field(data, "email"))
+        email = account_email(field(data, "email"))
+        user = service.user_by_email(db, email) if email else None
         background = None
-        if user is not None:
-            link = str(
-                request.url.with_replacements(
-                    path=f"/password/reset/{service.make_reset_token(signing_of(request), user)}",
-                    query="",
-                )
-            )
+        engine: Engine = request.app.state.engine
+        if user is not None and service.may_send_reset_mail(engine, user, now=now_of(request)):
+            token = service.make_reset_token(signing_of(request), user)
+            link = settings_of(request).absolute_url(f"/password/reset/{token}")
             body = (
                 f"Someone (hopefully you) asked to reset your Taskwise password.\n\n"
                 f"Choose a new one here within the hour:\n{link}\n\n"

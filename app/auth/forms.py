@@ -36,6 +36,14 @@ def clean_email(errors: FormErrors, raw: str) -> str:
     return email.lower()
 
 
+def account_email(raw: str) -> str | None:
+    """An email typed into sign-in or reset, normalised; None when it cannot belong to any
+    account (malformed, control characters, too long), so no account is looked up for it."""
+    errors: FormErrors = {}
+    email = clean_email(errors, raw)
+    return None if errors else email
+
+
 def raw_password(errors: FormErrors, name: str, data: dict[str, Any], *, label: str) -> str:
     """A password exactly as typed: never trimmed, never truncated; too long is an error."""
     password = field(data, name)

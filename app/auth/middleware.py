@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -48,7 +47,7 @@ class AuthMiddleware(ASGIMiddleware):
         auth = None
         if token:
             db = state[DB_SESSION_KEY]
-            now = datetime.now(UTC)
+            now = request.app.state.clock()
             auth = await anyio.to_thread.run_sync(lambda: load_session(db, token, now=now))
         state["auth"] = auth
 

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from itsdangerous import BadSignature, SignatureExpired
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
+from app.auth import throttle
 from app.auth.forms import Profile, Signup
-from app.models import SigninFailure, User
+from app.auth.throttle import PASSWORD_CHECKS, RESET_MAILS
+from app.models import User
 from app.security import (
     Signing,
     fingerprint,
@@ -22,17 +23,10 @@ from app.security import (
     verify_password,
 )
 
-THROTTLE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_EMAIL = 5
-MAX_FAILURES_PER_ADDRESS = 100  # SPEC §9: a per-address limit must allow at least 50
 RESET_TOKEN_MAX_AGE = 3600
 
 
 class EmailTaken(Exception):
-    pass
-
-
-class Throttled(Exception):
     pass
 
 
@@ -67,46 +61,24 @@ def authenticate(
     remote_addr: str | None,
     now: datetime,
 ) -> User | None:
-    """The user whose password this is, or None. Raises Throttled after too many failures.
+    """The user whose password this is, or None. Raises Throttled after too many attempts.
 
-    Failures are recorded in their own transaction: they must count even though the request
-    that carries them ends in an error response and so rolls back.
+    The attempt is counted before the password is verified (see app.auth.throttle), so parallel
+    guesses are limited exactly like sequential ones; the right password clears the count.
     """
     email = email.strip().lower()
-    since = now - THROTTLE_WINDOW
-    recent = select(func.count()).where(col(SigninFailure.created_at) > since)
-
-    def failures(criterion: ColumnElement[bool]) -> int:
-        return int(db.execute(recent.where(criterion)).scalar_one())
-
-    if failures(col(SigninFailure.email) == email) >= MAX_FAILURES_PER_EMAIL:
-        raise Throttled()
-    by_address = col(SigninFailure.remote_addr) == remote_addr
-    if remote_addr and failures(by_address) >= MAX_FAILURES_PER_ADDRESS:
-        raise Throttled()
-
+    throttle.admit(engine, PASSWORD_CHECKS, subject=email, remote_addr=remote_addr, now=now)
     user = user_by_email(db, email)
     if user is None:
         verify_against_nothing(password)  # same cost as a real check: timing reveals nothing
-        _record_failure(engine, email=email, remote_addr=remote_addr, now=now)
         return None
     ok, new_hash = verify_password(password, user.password_hash)
     if not ok:
-        _record_failure(engine, email=email, remote_addr=remote_addr, now=now)
         return None
     if new_hash:  # an older scheme (bcrypt): upgrade to argon2id now that we know the password
         user.password_hash = new_hash
-    db.execute(delete(SigninFailure).where(col(SigninFailure.email) == email))
+    throttle.forget(db, PASSWORD_CHECKS, subject=email)
     return user
-
-
-def _record_failure(engine: Engine, *, email: str, remote_addr: str | None, now: datetime) -> None:
-    with Session(engine) as session:
-        session.add(SigninFailure(email=email, remote_addr=remote_addr, created_at=now))
-        # Old failures no longer count for anything.
-        old = col(SigninFailure.created_at) < now - timedelta(days=1)
-        session.execute(delete(SigninFailure).where(old))
-        session.commit()
 
 
 def update_profile(user: User, profile: Profile) -> None:
@@ -119,9 +91,31 @@ def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
 
 
-def check_password(user: User, password: str) -> bool:
+def check_password(
+    db: Session,
+    engine: Engine,
+    user: User,
+    password: str,
+    *,
+    remote_addr: str | None,
+    now: datetime,
+) -> bool:
+    """Whether this is the signed-in user's password (before a change or a deletion).
+    Throttled like sign-in, on the same count: a stolen session cannot guess without limit."""
+    throttle.admit(engine, PASSWORD_CHECKS, subject=user.email, remote_addr=remote_addr, now=now)
     ok, _ = verify_password(password, user.password_hash)
+    if ok:
+        throttle.forget(db, PASSWORD_CHECKS, subject=user.email)
     return ok
+
+
+def may_send_reset_mail(engine: Engine, user: User, *, now: datetime) -> bool:
+    """At most 3 reset mails per address per hour, however many times the form is posted."""
+    try:
+        throttle.admit(engine, RESET_MAILS, subject=user.email, remote_addr=None, now=now)
+    except throttle.Throttled:
+        return False
+    return True
 
 
 def make_reset_token(signing: Signing, user: User) -> str:

@@ -11,6 +11,7 @@ from icalendar import Calendar, Event
 from itsdangerous import BadSignature
 from sqlmodel import Session, col
 
+from app.forms import DATE_MAX
 from app.models import Recurrence, Status, Task, User
 from app.security import Signing
 from app.tasks.queries import tasks_of
@@ -69,6 +70,8 @@ def build_feed(db: Session, user: User, *, now: datetime) -> bytes:
         if task.description:
             event.add("description", task.description)
         event.add("dtstamp", now)
+        if task.due_date > DATE_MAX:  # stored before dates were bounded; cannot be placed
+            continue
         if task.due_time is None:  # an all-day event on the due date
             event.add("dtstart", task.due_date)
             event.add("dtend", task.due_date + timedelta(days=1))

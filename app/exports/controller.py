@@ -21,7 +21,6 @@ from app.exports.formats import (
     validate,
 )
 from app.forms import field
-from app.models import Status
 from app.pages import now_of, redirect, render, require_auth
 from app.tasks import service
 
@@ -92,10 +91,7 @@ class ExportController(Controller):
                 request, "exports/import.html", {"preview": preview, "error": error}, status=status
             )
         for row in valid:
-            task = service.create_task(db, owner_id=user.id, data=row.task)
-            if row.status == Status.completed:
-                task.status, task.completed_at = Status.completed, row.completed_at
-        db.flush()
+            service.create_task(db, owner_id=user.id, data=row.task, completed_at=row.completed_at)
         skipped = f" Skipped {len(rejected)} rows with problems." if rejected else ""
         return redirect(
             request,

@@ -5,14 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from app.forms import DATE_MAX, DATE_MIN, parse_moment
 from app.models import Status, Tag, Task, TaskTag
 from app.tasks.forms import TaskInput, parse_task_form
 from app.tasks.queries import tasks_of
@@ -71,12 +73,32 @@ def to_json(rows: list[dict[str, Any]]) -> str:
     return json.dumps({"tasks": rows}, ensure_ascii=False, indent=2)
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (SPEC §9), also after
+# any number of leading quotes once one is removed: hence the quotes in the pattern.
+_FORMULA_LIKE = re.compile("'*[=+\\-@\t\r]")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """Prefix a formula-like cell with ' so that a spreadsheet shows it as text."""
+    return "'" + value if _FORMULA_LIKE.match(value) else value
+
+
+def from_spreadsheet_safe(value: str) -> str:
+    """Undo spreadsheet_safe exactly: only a ' that it could have added is removed."""
+    if value.startswith("'") and _FORMULA_LIKE.match(value, 1):
+        return value[1:]
+    return value
+
+
 def to_csv(rows: list[dict[str, Any]]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow(row | {"tags": ", ".join(row["tags"])})
+        cells = row | {"tags": ", ".join(row["tags"])}
+        writer.writerow(
+            {k: spreadsheet_safe(v) if isinstance(v, str) else v for k, v in cells.items()}
+        )
     return out.getvalue()
 
 
@@ -99,7 +121,10 @@ def read_upload(raw: bytes) -> list[dict[str, str]]:
         if not reader.fieldnames or "title" not in reader.fieldnames:
             raise UnreadableFile("The CSV file has no 'title' column.")
         try:
-            rows = [{k: v or "" for k, v in row.items() if k is not None} for row in reader]
+            rows = [
+                {k: from_spreadsheet_safe(v or "") for k, v in row.items() if k is not None}
+                for row in reader
+            ]
         except csv.Error as exc:
             raise UnreadableFile(f"The CSV file is malformed: {exc}.") from exc
     if len(rows) > MAX_ROWS:
@@ -108,8 +133,16 @@ def read_upload(raw: bytes) -> list[dict[str, str]]:
 
 
 def _json_rows(text: str) -> list[dict[str, str]]:
+    if _nesting_depth(text) > MAX_JSON_DEPTH:
+        raise UnreadableFile("The JSON is nested too deeply to be a Taskwise export.")
     try:
-        data = json.loads(text)
+        # Numbers stay text (every field is validated as text) and are bounded in length.
+        data = json.loads(
+            text,
+            parse_int=_number_text,
+            parse_float=_number_text,
+            parse_constant=_refuse_constant,
+        )
     except json.JSONDecodeError as exc:
         raise UnreadableFile(f"The JSON is malformed (line {exc.lineno}).") from exc
     if isinstance(data, dict):
@@ -117,6 +150,33 @@ def _json_rows(text: str) -> list[dict[str, str]]:
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
         raise UnreadableFile('The JSON must be a list of tasks (or {"tasks": [...]}).')
     return [{str(k): _as_text(v) for k, v in item.items()} for item in data]
+
+
+MAX_JSON_DEPTH = 8  # an export is {"tasks": [{..., "tags": [...]}]}: depth 4
+MAX_NUMBER_CHARS = 40
+_JSON_STRING = re.compile(r'"(?:\\.|[^"\\])*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def _nesting_depth(text: str) -> int:
+    """How deeply arrays and objects nest, counted before parsing (brackets in strings aside),
+    so that a hostile file cannot exhaust the parser's recursion."""
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    depth = deepest = 0
+    for char in brackets:
+        depth += 1 if char in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _number_text(raw: str) -> str:
+    if len(raw) > MAX_NUMBER_CHARS:
+        raise UnreadableFile("The JSON holds a number too long to be a Taskwise value.")
+    return raw
+
+
+def _refuse_constant(raw: str) -> str:
+    raise UnreadableFile(f"The JSON holds {raw}, which is not a Taskwise value.")
 
 
 def _as_text(value: Any) -> str:
@@ -155,7 +215,7 @@ def validate(
             errors["status"] = "Status must be pending or completed."
         completed_at = None
         if status == Status.completed:
-            completed_at = _parse_moment(row.get("completed_at", ""), errors) or now
+            completed_at = _completed_at(row.get("completed_at", ""), errors) or now
         if errors:
             reasons = [f"{name.replace('_', ' ')}: {message}" for name, message in errors.items()]
             rejected.append(Rejected(line=line, title=row.get("title", "")[:80], reasons=reasons))
@@ -164,12 +224,12 @@ def validate(
     return valid, rejected
 
 
-def _parse_moment(raw: str, errors: dict[str, str]) -> datetime | None:
+def _completed_at(raw: str, errors: dict[str, str]) -> datetime | None:
     if not raw.strip():
         return None
-    try:
-        moment = datetime.fromisoformat(raw.strip())
-    except ValueError:
-        errors["completed_at"] = "Completed at must be an ISO date and time."
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    moment = parse_moment(raw)
+    if moment is None:
+        errors["completed_at"] = (
+            f"Completed at must be an ISO date and time from {DATE_MIN:%Y} to {DATE_MAX:%Y}."
+        )
+    return moment

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import UTC, datetime
 from typing import Any
 
 from litestar import Controller, Response, get
@@ -36,5 +35,5 @@ class HealthController(Controller):
         else:
             body |= {"status": "ok", "latency_ms": round((time.perf_counter() - started) * 1000, 2)}
             status = 200
-        body |= {"pool": pool_status(engine), "timestamp": datetime.now(UTC).isoformat()}
+        body |= {"pool": pool_status(engine), "timestamp": state.clock().isoformat()}
         return Response(body, status_code=status, headers={"Cache-Control": "no-store"})

@@ -12,8 +12,8 @@ from litestar.response import Template
 from app.auth.guards import requires_login
 from app.db import DbSession
 from app.errors import wants_fragment
-from app.forms import FormData, field
-from app.models import Priority, Recurrence, Task, User
+from app.forms import FormData, field, parse_int
+from app.models import VERSION_MAX, Priority, Recurrence, Task, User
 from app.pages import now_of, redirect, render, require_auth, safe_next
 from app.tasks import service
 from app.tasks.dates import LocalNow
@@ -229,16 +229,17 @@ class TaskController(Controller):
         task = get_task(db, user.id, task_id)
         task_input, errors = parse_task_form(data)
         version_raw = field(data, "version").strip()
-        if not version_raw.isdigit():
+        version = parse_int(version_raw, minimum=1, maximum=VERSION_MAX)
+        if version is None:
             errors["version"] = "This form is missing its version; reload the task and retry."
         values = form_values(data)
-        if errors:
+        if errors or version is None:
             return form_response(
                 request, task=task, values=values, errors=errors, status=400, version=version_raw
             )
         try:
             task = service.update_task(
-                db, owner_id=user.id, task_id=task_id, version=int(version_raw), data=task_input
+                db, owner_id=user.id, task_id=task_id, version=version, data=task_input
             )
         except service.StaleVersion as stale:
             return form_response(

@@ -8,7 +8,16 @@ from dataclasses import field as dataclass_field
 from datetime import date, time
 from typing import Any
 
-from app.forms import FormErrors, clean_text, field, has_control_characters
+from app.forms import (
+    DATE_MAX,
+    DATE_MIN,
+    FormErrors,
+    clean_text,
+    field,
+    has_control_characters,
+    parse_date,
+    parse_int,
+)
 from app.models import (
     DESCRIPTION_MAX,
     ESTIMATE_MAX,
@@ -20,8 +29,7 @@ from app.models import (
 )
 
 MAX_TAGS = 20
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_TIME = re.compile(r"^\d{2}:\d{2}$")
+_TIME = re.compile(r"[0-9]{2}:[0-9]{2}")
 TASK_FIELDS = (
     "title",
     "description",
@@ -84,16 +92,14 @@ def parse_tags(errors: FormErrors, raw: str) -> list[str]:
 
 
 def _parse_date(errors: FormErrors, raw: str) -> date | None:
-    raw = raw.strip()
-    if not raw:
+    if not raw.strip():
         return None
-    try:
-        if not _DATE.match(raw):
-            raise ValueError(raw)
-        return date.fromisoformat(raw)
-    except ValueError:
-        errors["due_date"] = "Enter a date as YYYY-MM-DD."
-        return None
+    value = parse_date(raw)
+    if value is None:
+        errors["due_date"] = (
+            f"Enter a date as YYYY-MM-DD, from {DATE_MIN:%Y-%m-%d} to {DATE_MAX:%Y-%m-%d}."
+        )
+    return value
 
 
 def _parse_time(errors: FormErrors, raw: str) -> time | None:
@@ -101,7 +107,7 @@ def _parse_time(errors: FormErrors, raw: str) -> time | None:
     if not raw:
         return None
     try:
-        if not _TIME.match(raw):
+        if not _TIME.fullmatch(raw):
             raise ValueError(raw)
         return time.fromisoformat(raw)
     except ValueError:
@@ -110,15 +116,14 @@ def _parse_time(errors: FormErrors, raw: str) -> time | None:
 
 
 def _parse_estimate(errors: FormErrors, raw: str) -> int | None:
-    raw = raw.strip()
-    if not raw:
+    if not raw.strip():
         return None
-    if not raw.isdigit() or not ESTIMATE_MIN <= int(raw) <= ESTIMATE_MAX:
+    value = parse_int(raw, minimum=ESTIMATE_MIN, maximum=ESTIMATE_MAX)
+    if value is None:
         errors["estimated_hours"] = (
             f"Enter whole hours from {ESTIMATE_MIN} to {ESTIMATE_MAX}, or leave it empty."
         )
-        return None
-    return int(raw)
+    return value
 
 
 def _choice(errors: FormErrors, name: str, raw: str, allowed: type[Any], default: str) -> str:

@@ -18,7 +18,8 @@ from sqlalchemy.types import String
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from app.models import Priority, Status, Tag, Task, TaskTag
+from app.forms import parse_int
+from app.models import TAG_MAX, Priority, Status, Tag, Task, TaskTag
 from app.tasks.dates import LocalNow, is_overdue, relative_due
 
 STATUSES = ("all", "pending", "completed", "overdue")
@@ -28,6 +29,7 @@ ORDERS = ("asc", "desc")
 Q_MAX = 200
 LIST_FIELDS = ("status", "priority", "tag", "q", "due", "sort", "order", "page", "per_page")
 PER_PAGE_DEFAULT, PER_PAGE_MAX = 20, 100
+PAGE_MAX = 10**9  # any page past the end shows the last one; this only bounds the arithmetic
 
 
 # --- scoping: every query of a user's tasks starts here -------------------------------------
@@ -136,10 +138,12 @@ def _one_of(name: str, value: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
-def _positive_int(name: str, value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
+def _positive_int(name: str, value: str, *, maximum: int) -> int:
+    """1 or more; larger than `maximum` reads as `maximum` (a page past the end, per_page > 100)."""
+    number = parse_int(value, minimum=1, maximum=maximum, clamp=True)
+    if number is None:
         raise InvalidListParameter(f"Invalid '{name}': use a whole number of 1 or more.")
-    return int(value)
+    return number
 
 
 def parse_list_params(query: Mapping[str, str]) -> ListParams:
@@ -150,7 +154,7 @@ def parse_list_params(query: Mapping[str, str]) -> ListParams:
     if q is not None and (len(q) > Q_MAX or any(ord(c) < 32 for c in q)):
         raise InvalidListParameter(f"Invalid 'q': at most {Q_MAX} characters of plain text.")
     tag = get.get("tag") or None
-    if tag is not None and (len(tag) > 64 or any(ord(c) < 32 for c in tag)):
+    if tag is not None and (len(tag) > TAG_MAX + 1 or any(ord(c) < 32 for c in tag)):
         raise InvalidListParameter("Invalid 'tag': not a tag name.")
     priority = get.get("priority") or None
     due = get.get("due") or None
@@ -164,8 +168,10 @@ def parse_list_params(query: Mapping[str, str]) -> ListParams:
         due=_one_of("due", due, DUE_FILTERS) if due else None,
         sort=sort,
         order=_one_of("order", get.get("order") or default_order(sort), ORDERS),
-        page=_positive_int("page", get.get("page") or "1"),
-        per_page=min(_positive_int("per_page", get.get("per_page") or "20"), PER_PAGE_MAX),
+        page=_positive_int("page", get.get("page") or "1", maximum=PAGE_MAX),
+        per_page=_positive_int(
+            "per_page", get.get("per_page") or str(PER_PAGE_DEFAULT), maximum=PER_PAGE_MAX
+        ),
     )
 
 

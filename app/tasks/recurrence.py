@@ -9,9 +9,11 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
+from app.forms import DATE_MAX
 from app.models import Recurrence
 
 SATURDAY = 5
+RULES = frozenset(rule.value for rule in Recurrence) - {Recurrence.none.value}
 
 
 def add_months(day: date, months: int) -> date:
@@ -21,8 +23,19 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def next_occurrence(rule: str, due: date) -> date:
-    """The next due date after `due` under `rule` (daily, weekdays, weekly, monthly, yearly)."""
+def next_occurrence(rule: str, due: date) -> date | None:
+    """The next due date after `due` under `rule`, or None once the series would leave the
+    calendar window the app accepts (DATE_MAX): the last occurrence then creates none."""
+    if rule not in RULES:
+        raise ValueError(f"no next occurrence for recurrence {rule!r}")
+    try:
+        following = _following(rule, due)
+    except (OverflowError, ValueError):  # past date.max
+        return None
+    return following if following <= DATE_MAX else None
+
+
+def _following(rule: str, due: date) -> date:
     if rule == Recurrence.daily:
         return due + timedelta(days=1)
     if rule == Recurrence.weekdays:

@@ -22,12 +22,20 @@ class StaleVersion(Conflict):
 
 
 def create_task(
-    db: Session, *, owner_id: uuid.UUID, data: TaskInput, form_token: str | None = None
+    db: Session,
+    *,
+    owner_id: uuid.UUID,
+    data: TaskInput,
+    form_token: str | None = None,
+    completed_at: datetime | None = None,
 ) -> Task:
-    """A new task. A form_token already used by this user returns the task it created instead,
-    so a form submitted twice (double click, retry, parallel posts) makes one task: the unique
-    index on (user_id, form_token) decides, for sequential and simultaneous posts alike."""
+    """A new task (already completed at `completed_at`, when given: an import). A form_token
+    already used by this user returns the task it created instead, so a form submitted twice
+    (double click, retry, parallel posts) makes one task: the unique index on
+    (user_id, form_token) decides, for sequential and simultaneous posts alike."""
     task = Task(user_id=owner_id, form_token=form_token or None, **data.columns())
+    if completed_at is not None:
+        task.status, task.completed_at = Status.completed, completed_at
     try:
         with db.begin_nested():  # a repeat of the same form may have inserted first
             db.add(task)
@@ -93,7 +101,8 @@ def complete(db: Session, task: Task, *, now: datetime) -> Task | None:
     following = None
     if task.recurrence != Recurrence.none and task.due_date is not None:
         next_due = next_occurrence(task.recurrence, task.due_date)
-        if _successor_exists(db, task, next_due):  # completed, reopened, completed again
+        if next_due is None or _successor_exists(db, task, next_due):
+            # the series has ended, or this one was completed, reopened and completed again
             db.flush()
             return None
         following = Task(

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
-from tests.conftest import IN_CI, ROOT, TEST_SECRET
-from tests.pg_cluster import free_port
+from tests.conftest import IN_CI, LiveServer
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -34,59 +26,6 @@ def chromium_path() -> str | None:
         if found := shutil.which(name):
             return found
     return None
-
-
-@dataclass
-class LiveServer:
-    url: str
-    database_url: str
-
-
-@pytest.fixture
-def live_server(sqlite_template: Path, tmp_path: Path) -> Iterator[LiveServer]:
-    """uvicorn on a free port over a fresh migrated SQLite file; stopped after the test."""
-    database = tmp_path / "live.db"
-    shutil.copyfile(sqlite_template, database)
-    port = free_port()
-    env = os.environ | {
-        "DATABASE_URL": f"sqlite:///{database}",
-        "SECRET_KEY": TEST_SECRET,
-        "DEBUG": "false",
-    }
-    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "app.main:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        cwd=tmp_path,
-        env=env | {"PYTHONPATH": str(ROOT)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/health/db", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"uvicorn did not start: {process.stderr.read().decode()[-2000:]}"
-                )  # type: ignore[union-attr]
-            time.sleep(0.1)
-        yield LiveServer(url=url, database_url=env["DATABASE_URL"])
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def sign_in_page(page: Any, live_server: LiveServer, email: str, password: str) -> None:
