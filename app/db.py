@@ -11,8 +11,10 @@ from litestar.di import Dependency
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import String, TypeDecorator
 from sqlmodel import Session, create_engine
 
 from app.config import Settings
@@ -108,6 +110,25 @@ def _sqlite_begin_before_savepoint(connection: Any, name: str) -> None:
     dbapi_connection = connection.connection.dbapi_connection
     if dbapi_connection is not None and not dbapi_connection.in_transaction:
         dbapi_connection.execute("BEGIN")
+
+
+class fold(FunctionElement[str]):  # noqa: N801 - reads as SQL
+    """Lower-case text for case-insensitive comparisons, the same on both databases:
+    PostgreSQL's lower(); on SQLite the Python `casefold` registered on every connection
+    (SQLite's own lower() only knows ASCII)."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(fold)
+def _fold_default(element: fold, compiler: Any, **kw: Any) -> str:
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(fold, "sqlite")
+def _fold_sqlite(element: fold, compiler: Any, **kw: Any) -> str:
+    return f"casefold({compiler.process(element.clauses, **kw)})"
 
 
 def _casefold(value: str | None) -> str | None:

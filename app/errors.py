@@ -7,15 +7,20 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException
+from litestar import MediaType, Response
+from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
 from sqlalchemy.exc import DataError, DisconnectionError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
-from app.auth.guards import LoginRequired
+from app.pages import url_for, wants_fragment
 
 log = logging.getLogger("taskwise.errors")
+
+
+class LoginRequired(NotAuthorizedException):
+    """Not signed in, on a route that needs it: sent to the sign-in page (401 for htmx)."""
 
 
 class Conflict(HTTPException):
@@ -51,21 +56,12 @@ PAGES: dict[int, ErrorPage] = {
 _SHOW_DETAIL = frozenset({400, 403, 404, 409, 413, 429})
 
 
-def is_htmx(request: Request[Any, Any, Any]) -> bool:
-    return request.headers.get("hx-request") == "true"
-
-
-def wants_fragment(request: Request[Any, Any, Any]) -> bool:
-    """htmx swaps a fragment, except when restoring history, which needs the whole page."""
-    return is_htmx(request) and request.headers.get("hx-history-restore-request") != "true"
-
-
-def request_id_of(request: Request[Any, Any, Any]) -> str:
+def request_id_of(request: HTMXRequest) -> str:
     return str(request.scope.get("state", {}).get("request_id", "-"))
 
 
 def error_response(
-    request: Request[Any, Any, Any],
+    request: HTMXRequest,
     status: int,
     *,
     detail: str | None = None,
@@ -88,7 +84,7 @@ def error_response(
     )
 
 
-def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+def _http_error(request: HTMXRequest, exc: HTTPException) -> Response[Any]:
     detail = exc.detail if exc.status_code in _SHOW_DETAIL and exc.detail else None
     if detail == PAGES.get(exc.status_code, ErrorPage("", "")).title:
         detail = None
@@ -97,28 +93,31 @@ def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response
     return error_response(request, exc.status_code, detail=detail, headers=exc.headers)
 
 
-def _login_required(request: Request[Any, Any, Any], exc: LoginRequired) -> Response[Any]:
+def _login_required(request: HTMXRequest, exc: LoginRequired) -> Response[Any]:
     """Not signed in: htmx is told where to go (401 + HX-Redirect); a browser is sent there."""
-    if is_htmx(request):
-        return Response("", status_code=401, headers={"HX-Redirect": "/signin"})
+    signin = url_for(request, "auth:signin")
+    if request.htmx:
+        response = ClientRedirect(signin)  # HX-Redirect: a full page load of the sign-in page
+        response.status_code = 401
+        return response
     if request.method in {"GET", "HEAD"}:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return Redirect(f"/signin?next={quote(target, safe='/')}", status_code=303)
-    return Redirect("/signin", status_code=303)
+        return Redirect(f"{signin}?next={quote(target, safe='/')}", status_code=303)
+    return Redirect(signin, status_code=303)
 
 
-def _conflict(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+def _conflict(request: HTMXRequest, exc: Exception) -> Response[Any]:
     log.info("integrity conflict: %s", type(exc).__name__)
     return error_response(request, 409)
 
 
-def _invalid_data(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+def _invalid_data(request: HTMXRequest, exc: Exception) -> Response[Any]:
     # Input outside a column's domain that validation should have caught first.
     log.warning("data refused by the database: %s", type(exc).__name__)
     return error_response(request, 400)
 
 
-def _unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+def _unavailable(request: HTMXRequest, exc: Exception) -> Response[Any]:
     # The message of a DBAPI error can carry the host and user: log only its class.
     log.warning(
         "database unavailable: %s request_id=%s", type(exc).__name__, request_id_of(request)
@@ -126,7 +125,7 @@ def _unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[An
     return error_response(request, 503, headers={"Retry-After": "5"})
 
 
-def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+def _unexpected(request: HTMXRequest, exc: Exception) -> Response[Any]:
     log.error(
         "unhandled %s on %s %s request_id=%s",
         type(exc).__name__,
@@ -138,7 +137,7 @@ def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
     return error_response(request, 500)
 
 
-def response_for(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+def response_for(request: HTMXRequest, exc: Exception) -> Response[Any]:
     """The response for any exception by the table below, for use outside Litestar's handlers."""
     for exc_type, handler in EXCEPTION_HANDLERS.items():
         if isinstance(exc_type, type) and isinstance(exc, exc_type):

@@ -10,9 +10,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from litestar import Litestar, Request
+from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
 from litestar.plugins.jinja import JinjaTemplateEngine as Jinja
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
@@ -20,6 +21,7 @@ from sqlmodel import Session
 
 from app.account.controller import AccountController
 from app.auth.controller import AuthController
+from app.auth.guards import provide_signed_in, provide_user
 from app.auth.middleware import AuthMiddleware
 from app.calendar.controller import CalendarController
 from app.config import ConfigurationError, Settings, get_settings
@@ -42,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MAX_BODY_BYTES = 1024 * 1024  # SPEC §9: forms ≤ 1 MB, larger → 413
 
 
-def provide_db_session(request: Request[Any, Any, Any]) -> Session:
+def provide_db_session(request: HTMXRequest) -> Session:
     """The request's session; TransactionMiddleware commits or rolls it back."""
     session: Session = request.scope["state"][DB_SESSION_KEY]
     return session
@@ -86,7 +88,12 @@ def create_app(
             create_static_files_router(path="/static", directories=[ROOT / "static"]),
             *extra_routes,
         ],
-        dependencies={"db": Provide(provide_db_session, sync_to_thread=False)},
+        dependencies={
+            "db": Provide(provide_db_session, sync_to_thread=False),
+            "user": Provide(provide_user, sync_to_thread=False),
+            "signed_in": Provide(provide_signed_in, sync_to_thread=False),
+        },
+        plugins=[HTMXPlugin()],  # every request is an HTMXRequest: request.htmx
         middleware=[
             RequestLogMiddleware(),
             allowed_hosts_middleware(settings.allowed_host_names),

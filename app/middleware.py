@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import time
-from typing import Any
 
 import anyio.to_thread
-from litestar import Request
 from litestar.middleware import ASGIMiddleware
+from litestar.plugins.htmx import HTMXRequest
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -129,6 +128,6 @@ class TransactionMiddleware(ASGIMiddleware):
 
 
 async def _send_error(scope: Scope, receive: Receive, send: Send, exc: Exception) -> None:
-    request: Request[Any, Any, Any] = Request(scope, receive)
+    request = HTMXRequest(scope, receive)
     response = response_for(request, exc)
     await response.to_asgi_response(app=None, request=request)(scope, receive, send)

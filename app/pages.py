@@ -8,81 +8,93 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from itsdangerous import BadSignature
-from litestar import MediaType, Request
+from litestar import MediaType
 from litestar.datastructures import Cookie
-from litestar.response import Redirect, Template
+from litestar.plugins.htmx import HTMXRequest, HTMXTemplate, PushUrlType, ReSwapMethod
+from litestar.response import Redirect
 
-from app.auth.guards import LoginRequired
-from app.auth.sessions import Authenticated
 from app.config import Settings
+from app.models import User
 from app.security import Signing
 
 FLASH_COOKIE = "taskwise_flash"
 
 
-def settings_of(request: Request[Any, Any, Any]) -> Settings:
+def settings_of(request: HTMXRequest) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def signing_of(request: Request[Any, Any, Any]) -> Signing:
+def signing_of(request: HTMXRequest) -> Signing:
     signing: Signing = request.app.state.signing
     return signing
 
 
-def now_of(request: Request[Any, Any, Any]) -> datetime:
+def now_of(request: HTMXRequest) -> datetime:
     """The current moment from the app's one injectable clock (tests pin it)."""
     clock: Callable[[], datetime] = request.app.state.clock
     return clock()
 
 
-def auth_of(request: Request[Any, Any, Any]) -> Authenticated | None:
-    auth: Authenticated | None = request.scope["state"].get("auth")
-    return auth
+def user_of(request: HTMXRequest) -> User | None:
+    """The signed-in user, put in the scope by the auth middleware (None when signed out).
+    Handlers take the `user: User` dependency instead; this serves pages shown to anyone."""
+    user: User | None = request.scope.get("user")
+    return user
 
 
-def require_auth(request: Request[Any, Any, Any]) -> Authenticated:
-    """The signed-in session, on routes behind requires_login."""
-    auth = auth_of(request)
-    if auth is None:
-        raise LoginRequired()
-    return auth
+def url_for(request: HTMXRequest, name: str, **path_parameters: Any) -> str:
+    """The path of a named route, as templates get it from `url_for`."""
+    return request.app.route_reverse(name, **path_parameters)
+
+
+def wants_fragment(request: HTMXRequest) -> bool:
+    """The one page-or-fragment rule: htmx gets a fragment, except when it restores history,
+    which needs the whole page."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def render(
-    request: Request[Any, Any, Any],
+    request: HTMXRequest,
     template: str,
     context: dict[str, Any] | None = None,
     *,
     status: int = 200,
     headers: dict[str, str] | None = None,
-) -> Template:
-    """A page or fragment with the common context: user, CSRF token, theme, pending flashes."""
-    auth = auth_of(request)
+    push_url: PushUrlType | None = None,
+    re_target: str | None = None,
+    re_swap: ReSwapMethod | None = None,
+) -> HTMXTemplate:
+    """A page or fragment with the common context: user, CSRF token, theme, pending flashes;
+    `push_url`, `re_target` and `re_swap` become htmx's response headers."""
+    user = user_of(request)
     # Only pages show flashes (base.html); a partial must not consume one meant for a page.
     is_partial = template.rsplit("/", 1)[-1].startswith("_")
     flashes = [] if is_partial else _read_flashes(request)
     full_context = {
-        "user": auth.user if auth else None,
+        "user": user,
         "csrf_token": request.scope["state"].get("csrf_token", ""),
-        "theme": auth.user.theme if auth else "system",
+        "theme": user.theme if user else "system",
         "flashes": flashes,
         "request_path": request.url.path,
         **(context or {}),
     }
     cookies = [expired_cookie(settings_of(request), FLASH_COOKIE)] if flashes else []
-    return Template(
-        template,
+    return HTMXTemplate(
+        template_name=template,
         context=full_context,
         status_code=status,
         headers=headers or {},
         cookies=cookies,
         media_type=MediaType.HTML,  # whatever the handler's return annotation suggests
+        push_url=push_url,
+        re_target=re_target,
+        re_swap=re_swap,
     )
 
 
 def redirect(
-    request: Request[Any, Any, Any],
+    request: HTMXRequest,
     url: str,
     *,
     flash: str | None = None,
@@ -113,7 +125,7 @@ def expired_cookie(settings: Settings, key: str) -> Cookie:
     return site_cookie(settings, key, "", max_age=0)
 
 
-def safe_next(value: str | None, default: str = "/tasks") -> str:
+def safe_next(value: str | None, default: str) -> str:
     """`next` only ever leads to a path on this site: no //host, scheme or backslash trick."""
     if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
         return default
@@ -125,7 +137,7 @@ def safe_next(value: str | None, default: str = "/tasks") -> str:
     return value
 
 
-def _read_flashes(request: Request[Any, Any, Any]) -> list[str]:
+def _read_flashes(request: HTMXRequest) -> list[str]:
     raw = request.cookies.get(FLASH_COOKIE)
     if not raw:
         return []

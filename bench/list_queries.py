@@ -24,7 +24,7 @@ from uuid_utils.compat import uuid7
 
 from app.db import create_db_engine
 from app.tasks.dates import LocalNow
-from app.tasks.queries import ListParams, list_tasks
+from app.tasks.listing import ListParams, list_tasks
 from tests.conftest import make_settings, migrate
 from tests.pg_cluster import running_cluster
 

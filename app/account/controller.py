@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
+from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
 
 from app.auth import service
 from app.auth.forms import new_password, parse_profile, raw_password, timezones
-from app.auth.guards import requires_login
+from app.auth.guards import CurrentUser, SignedIn, requires_login
 from app.auth.sessions import SESSION_COOKIE, end_sessions_of
 from app.auth.throttle import Throttled
 from app.calendar.feed import feed_token
@@ -21,25 +22,21 @@ from app.pages import (
     now_of,
     redirect,
     render,
-    require_auth,
     settings_of,
     signing_of,
+    url_for,
 )
 
 
-def current_user(request: Request[Any, Any, Any]) -> User:
-    return require_auth(request).user
-
-
 def account_page(
-    request: Request[Any, Any, Any],
+    request: HTMXRequest,
+    user: User,
     *,
     status: int = 200,
     errors: FormErrors | None = None,
     values: dict[str, str] | None = None,
     form_error: str | None = None,
 ) -> Template:
-    user = current_user(request)
     profile = {"name": user.name or "", "timezone": user.timezone, "theme": user.theme}
     return render(
         request,
@@ -56,15 +53,15 @@ def account_page(
     )
 
 
-def _feed_url(request: Request[Any, Any, Any], user: User) -> str | None:
+def _feed_url(request: HTMXRequest, user: User) -> str | None:
     token = feed_token(signing_of(request), user)
     if token is None:
         return None
-    return settings_of(request).absolute_url(f"/calendar/{token}.ics")
+    return settings_of(request).absolute_url(url_for(request, "calendar:feed", feed=f"{token}.ics"))
 
 
 def _password_problem(
-    request: Request[Any, Any, Any], db: DbSession, user: User, password: str, *, wrong: str
+    request: HTMXRequest, db: DbSession, user: User, password: str, *, wrong: str
 ) -> tuple[int, str] | None:
     """Check the user's own password under the sign-in throttle: None when it is right, else
     the status (400 wrong, 429 too many attempts) and the message to show beside the field."""
@@ -86,25 +83,30 @@ class AccountController(Controller):
     path = "/account"
     guards = [requires_login]
 
-    @get("/", sync_to_thread=False)
-    def show(self, request: Request[Any, Any, Any]) -> Template:
-        return account_page(request)
+    @get("/", name="account:show", sync_to_thread=False)
+    def show(self, request: HTMXRequest, user: CurrentUser) -> Template:
+        return account_page(request, user)
 
-    @post("/", sync_to_thread=True)
-    def update(self, request: Request[Any, Any, Any], db: DbSession, data: FormData) -> Any:
+    @post("/", name="account:update", sync_to_thread=True)
+    def update(self, request: HTMXRequest, user: CurrentUser, data: FormData) -> Any:
         profile, errors = parse_profile(data)
         if errors:
             values = {k: field(data, k) for k in ("name", "timezone", "theme")}
-            return account_page(request, status=400, errors=errors, values=values)
-        user = current_user(request)  # loaded by AuthMiddleware into this same session
-        service.update_profile(user, profile)
-        return redirect(request, "/account", flash="Your settings were saved.")
+            return account_page(request, user, status=400, errors=errors, values=values)
+        service.update_profile(user, profile)  # the user row of this request's session
+        return redirect(
+            request, url_for(request, "account:show"), flash="Your settings were saved."
+        )
 
-    @post("/password", sync_to_thread=True)
+    @post("/password", name="account:password", sync_to_thread=True)
     def change_password(
-        self, request: Request[Any, Any, Any], db: DbSession, data: FormData
+        self,
+        request: HTMXRequest,
+        db: DbSession,
+        user: CurrentUser,
+        signed_in: SignedIn,
+        data: FormData,
     ) -> Any:
-        user = current_user(request)  # loaded by AuthMiddleware into this same session
         errors: FormErrors = {}
         current = raw_password(errors, "current_password", data, label="Current password")
         password = new_password(errors, "new_password", data, email=user.email)
@@ -116,16 +118,17 @@ class AccountController(Controller):
         ):
             status, errors["current_password"] = problem
         if errors:
-            return account_page(request, status=status, errors=errors)
+            return account_page(request, user, status=status, errors=errors)
         service.set_password(user, password)
-        end_sessions_of(db, user.id, keep=require_auth(request).session_id)
+        end_sessions_of(db, user.id, keep=signed_in.session_id)
         return redirect(
-            request, "/account", flash="Password changed. Your other sessions were signed out."
+            request,
+            url_for(request, "account:show"),
+            flash="Password changed. Your other sessions were signed out.",
         )
 
-    @post("/delete", sync_to_thread=True)
-    def delete(self, request: Request[Any, Any, Any], db: DbSession, data: FormData) -> Any:
-        user = current_user(request)  # loaded by AuthMiddleware into this same session
+    @post("/delete", name="account:delete", sync_to_thread=True)
+    def delete(self, request: HTMXRequest, db: DbSession, user: CurrentUser, data: FormData) -> Any:
         errors: FormErrors = {}
         password = raw_password(errors, "password", data, label="Password")
         status = 400
@@ -136,11 +139,11 @@ class AccountController(Controller):
         ):
             status, errors["password"] = problem
         if errors:
-            return account_page(request, status=status, errors=errors)
+            return account_page(request, user, status=status, errors=errors)
         service.delete_account(db, user)
         return redirect(
             request,
-            "/signup",
+            url_for(request, "auth:signup"),
             flash="Your account and all its data were deleted.",
             cookies=[expired_cookie(settings_of(request), SESSION_COOKIE)],
         )

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.background_tasks import BackgroundTask
 from litestar.datastructures import Cookie
 from litestar.params import FromPath, FromQuery
+from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 from sqlalchemy.engine import Engine
 
 from app.auth import service
 from app.auth.forms import account_email, new_password, parse_signup
-from app.auth.guards import requires_login
+from app.auth.guards import SignedIn, requires_login
 from app.auth.sessions import (
     ANON_COOKIE,
     SESSION_COOKIE,
+    Authenticated,
     end_session,
     end_sessions_of,
     start_session,
@@ -25,50 +27,53 @@ from app.auth.throttle import Throttled
 from app.db import DbSession
 from app.forms import FormData, field
 from app.mail import send_mail
+from app.models import User
 from app.pages import (
-    auth_of,
     expired_cookie,
     now_of,
     redirect,
     render,
-    require_auth,
     safe_next,
     settings_of,
     signing_of,
     site_cookie,
+    url_for,
+    user_of,
 )
 
 
-def session_cookie(request: Request[Any, Any, Any], token: str) -> Cookie:
+def session_cookie(request: HTMXRequest, token: str) -> Cookie:
     settings = settings_of(request)
     value = signing_of(request).sign_cookie(token)
     return site_cookie(settings, SESSION_COOKIE, value, max_age=settings.session_max_age)
 
 
-def sign_in(request: Request[Any, Any, Any], db: DbSession, user: Any, next_url: str) -> Redirect:
+def sign_in(request: HTMXRequest, db: DbSession, user: User, next_url: str) -> Redirect:
     """A fresh session (never one the client proposed), replacing any current one."""
-    if current := auth_of(request):
+    current: Authenticated | None = request.scope.get("auth")
+    if current is not None:
         end_session(db, current.session_id)
     token = start_session(
         db, user, now=now_of(request), max_age=settings_of(request).session_max_age
     )
     cookies = [session_cookie(request, token), expired_cookie(settings_of(request), ANON_COOKIE)]
-    return redirect(request, safe_next(next_url), cookies=cookies)
+    return redirect(request, safe_next(next_url, url_for(request, "tasks:list")), cookies=cookies)
 
 
 class AuthController(Controller):
-    @get("/", sync_to_thread=False)
-    def home(self, request: Request[Any, Any, Any]) -> Redirect:
-        return Redirect("/tasks" if auth_of(request) else "/signin", status_code=303)
+    @get("/", name="home", sync_to_thread=False)
+    def home(self, request: HTMXRequest) -> Redirect:
+        target = "tasks:list" if user_of(request) else "auth:signin"
+        return Redirect(url_for(request, target), status_code=303)
 
-    @get("/signup", sync_to_thread=False)
-    def signup_form(self, request: Request[Any, Any, Any]) -> Template | Redirect:
-        if auth_of(request):
-            return Redirect("/tasks", status_code=303)
+    @get("/signup", name="auth:signup", sync_to_thread=False)
+    def signup_form(self, request: HTMXRequest) -> Template | Redirect:
+        if user_of(request):
+            return Redirect(url_for(request, "tasks:list"), status_code=303)
         return render(request, "auth/signup.html", {"values": {}, "errors": {}})
 
-    @post("/signup", sync_to_thread=True)
-    def signup(self, request: Request[Any, Any, Any], db: DbSession, data: FormData) -> Any:
+    @post("/signup", name="auth:signup-post", sync_to_thread=True)
+    def signup(self, request: HTMXRequest, db: DbSession, data: FormData) -> Any:
         signup, errors = parse_signup(data)
         values = {"name": field(data, "name"), "email": field(data, "email")}
         if errors:
@@ -82,18 +87,16 @@ class AuthController(Controller):
             return render(
                 request, "auth/signup.html", {"values": values, "errors": errors}, status=409
             )
-        return sign_in(request, db, user, "/tasks")
+        return sign_in(request, db, user, url_for(request, "tasks:list"))
 
-    @get("/signin", sync_to_thread=False)
-    def signin_form(
-        self, request: Request[Any, Any, Any], next: FromQuery[str | None] = None
-    ) -> Any:
-        if auth_of(request):
-            return Redirect(safe_next(next), status_code=303)
+    @get("/signin", name="auth:signin", sync_to_thread=False)
+    def signin_form(self, request: HTMXRequest, next: FromQuery[str | None] = None) -> Any:
+        if user_of(request):
+            return Redirect(safe_next(next, url_for(request, "tasks:list")), status_code=303)
         return render(request, "auth/signin.html", {"values": {}, "next": safe_next(next, "")})
 
-    @post("/signin", sync_to_thread=True)
-    def signin(self, request: Request[Any, Any, Any], db: DbSession, data: FormData) -> Any:
+    @post("/signin", name="auth:signin-post", sync_to_thread=True)
+    def signin(self, request: HTMXRequest, db: DbSession, data: FormData) -> Any:
         typed, password = field(data, "email").strip(), field(data, "password")
         context = {"values": {"email": typed}, "next": safe_next(field(data, "next"), "")}
         engine: Engine = request.app.state.engine
@@ -115,29 +118,29 @@ class AuthController(Controller):
             return render(request, "auth/signin.html", context, status=400)
         return sign_in(request, db, user, field(data, "next"))
 
-    @post("/signout", guards=[requires_login], sync_to_thread=True)
-    def signout(self, request: Request[Any, Any, Any], db: DbSession) -> Redirect:
-        end_session(db, require_auth(request).session_id)
+    @post("/signout", name="auth:signout", guards=[requires_login], sync_to_thread=True)
+    def signout(self, request: HTMXRequest, db: DbSession, signed_in: SignedIn) -> Redirect:
+        end_session(db, signed_in.session_id)
         return redirect(
             request,
-            "/signin",
+            url_for(request, "auth:signin"),
             flash="You are signed out.",
             cookies=[expired_cookie(settings_of(request), SESSION_COOKIE)],
         )
 
-    @get("/password/forgot", sync_to_thread=False)
-    def forgot_form(self, request: Request[Any, Any, Any]) -> Template:
+    @get("/password/forgot", name="auth:forgot", sync_to_thread=False)
+    def forgot_form(self, request: HTMXRequest) -> Template:
         return render(request, "auth/forgot.html", {"sent": False})
 
-    @post("/password/forgot", sync_to_thread=True)
-    def forgot(self, request: Request[Any, Any, Any], db: DbSession, data: FormData) -> Template:
+    @post("/password/forgot", name="auth:forgot-post", sync_to_thread=True)
+    def forgot(self, request: HTMXRequest, db: DbSession, data: FormData) -> Template:
         email = account_email(field(data, "email"))
         user = service.user_by_email(db, email) if email else None
         background = None
         engine: Engine = request.app.state.engine
         if user is not None and service.may_send_reset_mail(engine, user, now=now_of(request)):
             token = service.make_reset_token(signing_of(request), user)
-            link = settings_of(request).absolute_url(f"/password/reset/{token}")
+            link = settings_of(request).absolute_url(url_for(request, "auth:reset", token=token))
             body = (
                 f"Someone (hopefully you) asked to reset your Taskwise password.\n\n"
                 f"Choose a new one here within the hour:\n{link}\n\n"
@@ -151,17 +154,15 @@ class AuthController(Controller):
         template.background = background
         return template
 
-    @get("/password/reset/{token:str}", sync_to_thread=True)
-    def reset_form(
-        self, request: Request[Any, Any, Any], db: DbSession, token: FromPath[str]
-    ) -> Template:
+    @get("/password/reset/{token:str}", name="auth:reset", sync_to_thread=True)
+    def reset_form(self, request: HTMXRequest, db: DbSession, token: FromPath[str]) -> Template:
         if service.user_for_reset_token(db, signing_of(request), token) is None:
             return render(request, "auth/reset_invalid.html", status=400)
         return render(request, "auth/reset.html", {"token": token, "errors": {}})
 
-    @post("/password/reset/{token:str}", sync_to_thread=True)
+    @post("/password/reset/{token:str}", name="auth:reset-post", sync_to_thread=True)
     def reset(
-        self, request: Request[Any, Any, Any], db: DbSession, token: FromPath[str], data: FormData
+        self, request: HTMXRequest, db: DbSession, token: FromPath[str], data: FormData
     ) -> Any:
         user = service.user_for_reset_token(db, signing_of(request), token)
         if user is None:
@@ -176,7 +177,7 @@ class AuthController(Controller):
         end_sessions_of(db, user.id)
         return redirect(
             request,
-            "/signin",
+            url_for(request, "auth:signin"),
             flash="Your password was changed. Sign in with the new one.",
             cookies=[expired_cookie(settings_of(request), SESSION_COOKIE)],
         )

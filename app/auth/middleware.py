@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlsplit
 
 import anyio.to_thread
-from litestar import Request
 from litestar.datastructures import Cookie
 from litestar.middleware import ASGIMiddleware
+from litestar.plugins.htmx import HTMXRequest
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.auth.guards import route_requires_login
@@ -38,7 +37,7 @@ class AuthMiddleware(ASGIMiddleware):
         return scope["path"].startswith(("/static/", "/health/"))
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        request: Request[Any, Any, Any] = Request(scope, receive)
+        request = HTMXRequest(scope, receive)
         settings: Settings = request.app.state.settings
         signing: Signing = request.app.state.signing
         state = scope["state"]
@@ -49,7 +48,8 @@ class AuthMiddleware(ASGIMiddleware):
             db = state[DB_SESSION_KEY]
             now = request.app.state.clock()
             auth = await anyio.to_thread.run_sync(lambda: load_session(db, token, now=now))
-        state["auth"] = auth
+        scope["auth"] = auth  # the session (Authenticated) or None: see app.auth.guards
+        scope["user"] = auth.user if auth else None
 
         anon_cookie: Cookie | None = None
         binding = auth.token if auth else signing.unsign_cookie(request.cookies.get(ANON_COOKIE))
@@ -80,9 +80,7 @@ class AuthMiddleware(ASGIMiddleware):
         await next_app(scope, receive, send_with_cookie)
 
 
-async def _csrf_problem(
-    request: Request[Any, Any, Any], signing: Signing, binding: str
-) -> str | None:
+async def _csrf_problem(request: HTMXRequest, signing: Signing, binding: str) -> str | None:
     if not _same_site(request):
         return "Cross-site requests are not allowed."
     submitted = request.headers.get(CSRF_HEADER)
@@ -97,7 +95,7 @@ async def _csrf_problem(
     return None
 
 
-def _same_site(request: Request[Any, Any, Any]) -> bool:
+def _same_site(request: HTMXRequest) -> bool:
     """An Origin (or, without one, a Referer) naming another site is refused."""
     host = request.headers.get("host", "").lower()
     origin = request.headers.get("origin")

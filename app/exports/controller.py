@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
+from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
 
-from app.auth.guards import requires_login
+from app.auth.guards import CurrentUser, requires_login
 from app.db import DbSession
 from app.exports.formats import (
     UnreadableFile,
@@ -21,7 +22,7 @@ from app.exports.formats import (
     validate,
 )
 from app.forms import field
-from app.pages import now_of, redirect, render, require_auth
+from app.pages import now_of, redirect, render, url_for
 from app.tasks import service
 
 UploadForm = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
@@ -41,31 +42,32 @@ def attachment(body: str, *, filename: str, media_type: str) -> Response[str]:
 class ExportController(Controller):
     guards = [requires_login]
 
-    @get("/export/tasks.json", sync_to_thread=True)
-    def export_json(self, request: Request[Any, Any, Any], db: DbSession) -> Response[str]:
-        rows = export_rows(db, require_auth(request).user.id)
+    @get("/export/tasks.json", name="exports:json", sync_to_thread=True)
+    def export_json(self, db: DbSession, user: CurrentUser) -> Response[str]:
+        rows = export_rows(db, user.id)
         return attachment(
             to_json(rows),
             filename="taskwise-tasks.json",
             media_type="application/json; charset=utf-8",
         )
 
-    @get("/export/tasks.csv", sync_to_thread=True)
-    def export_csv(self, request: Request[Any, Any, Any], db: DbSession) -> Response[str]:
-        rows = export_rows(db, require_auth(request).user.id)
+    @get("/export/tasks.csv", name="exports:csv", sync_to_thread=True)
+    def export_csv(self, db: DbSession, user: CurrentUser) -> Response[str]:
+        rows = export_rows(db, user.id)
         return attachment(
             to_csv(rows), filename="taskwise-tasks.csv", media_type="text/csv; charset=utf-8"
         )
 
-    @get("/import", sync_to_thread=False)
-    def import_form(self, request: Request[Any, Any, Any]) -> Template:
+    @get("/import", name="exports:import", sync_to_thread=False)
+    def import_form(self, request: HTMXRequest) -> Template:
         return render(request, "exports/import.html", {"preview": None})
 
-    @post("/import", sync_to_thread=True)
-    def import_file(self, request: Request[Any, Any, Any], db: DbSession, data: UploadForm) -> Any:
+    @post("/import", name="exports:import-post", sync_to_thread=True)
+    def import_file(
+        self, request: HTMXRequest, db: DbSession, user: CurrentUser, data: UploadForm
+    ) -> Any:
         """Without `confirm`: a preview. With it: everything (only if every row is valid), or
         with confirm=valid the valid rows alone."""
-        user = require_auth(request).user
         upload = data.get("file")
         raw = upload.file.read() if isinstance(upload, UploadFile) else b""
         if not raw:
@@ -95,6 +97,6 @@ class ExportController(Controller):
         skipped = f" Skipped {len(rejected)} rows with problems." if rejected else ""
         return redirect(
             request,
-            "/tasks?status=all",
+            url_for(request, "tasks:list") + "?status=all",
             flash=f"Imported {len(valid)} task{'' if len(valid) == 1 else 's'}.{skipped}",
         )

@@ -5,29 +5,28 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.params import FromPath
+from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
 
-from app.auth.guards import requires_login
+from app.auth.guards import CurrentUser, requires_login
 from app.db import DbSession
-from app.errors import wants_fragment
 from app.forms import FormData, field, parse_int
 from app.models import VERSION_MAX, Priority, Recurrence, Task, User
-from app.pages import now_of, redirect, render, require_auth, safe_next
+from app.pages import now_of, redirect, render, safe_next, url_for, wants_fragment
 from app.tasks import service
 from app.tasks.dates import LocalNow
 from app.tasks.forms import form_values, parse_task_form
-from app.tasks.queries import (
+from app.tasks.listing import (
     LIST_FIELDS,
     InvalidListParameter,
     ListParams,
-    get_task,
     list_tasks,
     parse_list_params,
     row_of,
-    tags_of,
 )
+from app.tasks.queries import get_task, tags_of
 
 VARY = {"Vary": "HX-Request"}
 FORM_CHOICES = {
@@ -43,7 +42,7 @@ def _uuid_or_none(raw: object) -> uuid.UUID | None:
         return None
 
 
-def local_now(request: Request[Any, Any, Any], user: User) -> LocalNow:
+def local_now(request: HTMXRequest, user: User) -> LocalNow:
     return LocalNow.at(now_of(request), user.timezone)
 
 
@@ -61,7 +60,7 @@ def task_values(task: Task, tags: list[str]) -> dict[str, str]:
 
 
 def form_response(
-    request: Request[Any, Any, Any],
+    request: HTMXRequest,
     *,
     task: Task | None,
     values: dict[str, str],
@@ -80,26 +79,33 @@ def form_response(
         **FORM_CHOICES,
     }
     if wants_fragment(request):  # swapped in where the inline form was, and inline again
-        target = f"#task-form-{task.id}" if task else "#new-task"
-        headers = {"HX-Retarget": target, "HX-Reswap": "outerHTML", **VARY}
         context["inline"] = True
-        return render(request, "tasks/_form.html", context, status=status, headers=headers)
+        return render(
+            request,
+            "tasks/_form.html",
+            context,
+            status=status,
+            headers=VARY,
+            re_target=f"#task-form-{task.id}" if task else "#new-task",
+            re_swap="outerHTML",
+        )
     page = "tasks/edit.html" if task else "tasks/new.html"
     return render(request, page, context, status=status, headers=VARY)
 
 
 def row_response(
-    request: Request[Any, Any, Any], db: DbSession, *tasks: Task, **kw: Any
+    request: HTMXRequest, db: DbSession, user: User, *tasks: Task, status: int = 200
 ) -> Template:
     """The rows of these tasks, for htmx to swap in where the first one was."""
-    now = local_now(request, require_auth(request).user)
-    rows = [row_of(task, tags_of(db, task.id), now) for task in tasks]
-    return render(request, "tasks/_rows.html", {"rows": rows}, headers=VARY, **kw)
+    now = local_now(request, user)
+    rows = [row_of(task, tags_of(db, user.id, task.id), now) for task in tasks]
+    return render(request, "tasks/_rows.html", {"rows": rows}, headers=VARY, status=status)
 
 
 def list_response(
-    request: Request[Any, Any, Any],
+    request: HTMXRequest,
     db: DbSession,
+    user: User,
     params: ListParams,
     *,
     fragment: bool,
@@ -107,7 +113,6 @@ def list_response(
 ) -> Template:
     """The list in a view: the whole page, or for htmx the #task-list fragment together with
     the view's canonical URL (defaults and empty fields left out) for the address bar."""
-    user = require_auth(request).user
     page = list_tasks(db, user.id, params, local_now(request, user))
     context = {
         "page": page,
@@ -117,8 +122,9 @@ def list_response(
         **FORM_CHOICES,
     }
     if fragment:
-        headers = {"HX-Push-Url": page.params.url(), **VARY}
-        return render(request, "tasks/_list.html", context, headers=headers)
+        return render(
+            request, "tasks/_list.html", context, headers=VARY, push_url=page.params.url()
+        )
     return render(request, "tasks/index.html", context, headers=VARY)
 
 
@@ -126,14 +132,14 @@ class TaskController(Controller):
     path = "/tasks"
     guards = [requires_login]
 
-    @get("/", sync_to_thread=True)
-    def index(self, request: Request[Any, Any, Any], db: DbSession) -> Template:
-        params = parse_list_params({k: v[-1] for k, v in request.query_params.dict().items()})
-        return list_response(request, db, params, fragment=wants_fragment(request))
+    @get("/", name="tasks:list", sync_to_thread=True)
+    def index(self, request: HTMXRequest, db: DbSession, user: CurrentUser) -> Template:
+        query = {k: v[-1] for k, v in request.query_params.dict().items()}
+        params = parse_list_params(query, path=url_for(request, "tasks:list"))
+        return list_response(request, db, user, params, fragment=wants_fragment(request))
 
-    @post("/bulk", sync_to_thread=True)
-    def bulk(self, request: Request[Any, Any, Any], db: DbSession, data: FormData) -> Any:
-        user = require_auth(request).user
+    @post("/bulk", name="tasks:bulk", sync_to_thread=True)
+    def bulk(self, request: HTMXRequest, db: DbSession, user: CurrentUser, data: FormData) -> Any:
         action = field(data, "action")
         if action not in service.BULK_ACTIONS:
             raise InvalidListParameter("Choose an action: complete, reopen or delete.")
@@ -149,25 +155,24 @@ class TaskController(Controller):
         done = {"complete": "completed", "reopen": "reopened", "delete": "moved to the Trash"}
         message = f"{changed} task{'' if changed == 1 else 's'} {done[action]}."
         if wants_fragment(request):  # the list as it now stands, in the view the form came from
-            params = parse_list_params({k: field(data, k) for k in LIST_FIELDS if field(data, k)})
-            return list_response(request, db, params, fragment=True, flashes=[message])
-        return redirect(request, safe_next(field(data, "next")), flash=message)
+            view = {k: field(data, k) for k in LIST_FIELDS if field(data, k)}
+            params = parse_list_params(view, path=url_for(request, "tasks:list"))
+            return list_response(request, db, user, params, fragment=True, flashes=[message])
+        return redirect(request, _next(request, data), flash=message)
 
-    @post("/{task_id:uuid}/restore", sync_to_thread=True)
+    @post("/{task_id:uuid}/restore", name="tasks:restore", sync_to_thread=True)
     def restore(
-        self, request: Request[Any, Any, Any], db: DbSession, task_id: FromPath[uuid.UUID]
+        self, request: HTMXRequest, db: DbSession, user: CurrentUser, task_id: FromPath[uuid.UUID]
     ) -> Any:
-        user = require_auth(request).user
         task = service.restore_task(db, owner_id=user.id, task_id=task_id)
-        return redirect(request, "/trash", flash=f"Restored “{task.title}”.")
+        return redirect(request, url_for(request, "trash:show"), flash=f"Restored “{task.title}”.")
 
-    @get("/new", sync_to_thread=False)
-    def new(self, request: Request[Any, Any, Any]) -> Template:
+    @get("/new", name="tasks:new", sync_to_thread=False)
+    def new(self, request: HTMXRequest) -> Template:
         return form_response(request, task=None, values={}, errors={}, status=200)
 
-    @post("/", sync_to_thread=True)
-    def create(self, request: Request[Any, Any, Any], db: DbSession, data: FormData) -> Any:
-        user = require_auth(request).user
+    @post("/", name="tasks:create", sync_to_thread=True)
+    def create(self, request: HTMXRequest, db: DbSession, user: CurrentUser, data: FormData) -> Any:
         is_quick = "quick" in data and "title" not in data  # the quick-add form, even if empty
         quick = field(data, "quick")
         if is_quick:
@@ -175,9 +180,16 @@ class TaskController(Controller):
             data = {"title": quick, "form_token": field(data, "form_token")}
         task_input, errors = parse_task_form(data)
         if errors and is_quick and wants_fragment(request):
-            headers = {"HX-Retarget": "#quick-add", "HX-Reswap": "outerHTML", **VARY}
             context = {"quick": quick, "quick_error": errors.get("title", "Check this task.")}
-            return render(request, "tasks/_quick_add.html", context, status=400, headers=headers)
+            return render(
+                request,
+                "tasks/_quick_add.html",
+                context,
+                status=400,
+                headers=VARY,
+                re_target="#quick-add",
+                re_swap="outerHTML",
+            )
         if errors:
             values = form_values(data)
             return form_response(request, task=None, values=values, errors=errors, status=400)
@@ -185,27 +197,25 @@ class TaskController(Controller):
             db, owner_id=user.id, data=task_input, form_token=field(data, "form_token").strip()
         )
         if wants_fragment(request):
-            return row_response(request, db, task, status=201)
-        return redirect(request, "/tasks", flash=f"Added “{task.title}”.")
+            return row_response(request, db, user, task, status=201)
+        return redirect(request, url_for(request, "tasks:list"), flash=f"Added “{task.title}”.")
 
-    @get("/{task_id:uuid}", sync_to_thread=True)
+    @get("/{task_id:uuid}", name="tasks:detail", sync_to_thread=True)
     def detail(
-        self, request: Request[Any, Any, Any], db: DbSession, task_id: FromPath[uuid.UUID]
+        self, request: HTMXRequest, db: DbSession, user: CurrentUser, task_id: FromPath[uuid.UUID]
     ) -> Template:
-        user = require_auth(request).user
         task = get_task(db, user.id, task_id)
         if wants_fragment(request):  # e.g. cancelling an inline edit puts the row back
-            return row_response(request, db, task)
-        row = row_of(task, tags_of(db, task.id), local_now(request, user))
+            return row_response(request, db, user, task)
+        row = row_of(task, tags_of(db, user.id, task.id), local_now(request, user))
         return render(request, "tasks/detail.html", {"row": row}, headers=VARY)
 
-    @get("/{task_id:uuid}/edit", sync_to_thread=True)
+    @get("/{task_id:uuid}/edit", name="tasks:edit", sync_to_thread=True)
     def edit_form(
-        self, request: Request[Any, Any, Any], db: DbSession, task_id: FromPath[uuid.UUID]
+        self, request: HTMXRequest, db: DbSession, user: CurrentUser, task_id: FromPath[uuid.UUID]
     ) -> Template:
-        user = require_auth(request).user
         task = get_task(db, user.id, task_id)
-        values = task_values(task, tags_of(db, task.id))
+        values = task_values(task, tags_of(db, user.id, task.id))
         context = {
             "task": task,
             "values": values,
@@ -217,15 +227,15 @@ class TaskController(Controller):
         template = "tasks/_edit_row.html" if wants_fragment(request) else "tasks/edit.html"
         return render(request, template, context, headers=VARY)
 
-    @post("/{task_id:uuid}/edit", sync_to_thread=True)
+    @post("/{task_id:uuid}/edit", name="tasks:update", sync_to_thread=True)
     def edit(
         self,
-        request: Request[Any, Any, Any],
+        request: HTMXRequest,
         db: DbSession,
+        user: CurrentUser,
         task_id: FromPath[uuid.UUID],
         data: FormData,
     ) -> Any:
-        user = require_auth(request).user
         task = get_task(db, user.id, task_id)
         task_input, errors = parse_task_form(data)
         version_raw = field(data, "version").strip()
@@ -252,38 +262,43 @@ class TaskController(Controller):
                 version=version_raw,
             )
         if wants_fragment(request):
-            return row_response(request, db, task)
-        return redirect(request, f"/tasks/{task.id}", flash="Saved.")
+            return row_response(request, db, user, task)
+        return redirect(request, url_for(request, "tasks:detail", task_id=task.id), flash="Saved.")
 
-    @post("/{task_id:uuid}/toggle", sync_to_thread=True)
+    @post("/{task_id:uuid}/toggle", name="tasks:toggle", sync_to_thread=True)
     def toggle(
         self,
-        request: Request[Any, Any, Any],
+        request: HTMXRequest,
         db: DbSession,
+        user: CurrentUser,
         task_id: FromPath[uuid.UUID],
         data: FormData,
     ) -> Any:
-        user = require_auth(request).user
         task, following = service.toggle_task(
             db, owner_id=user.id, task_id=task_id, now=now_of(request)
         )
         if wants_fragment(request):  # the next occurrence appears right below the completed one
-            return row_response(request, db, task, *([following] if following else []))
+            return row_response(request, db, user, task, *([following] if following else []))
         message = f"{'Completed' if task.status == 'completed' else 'Reopened'} “{task.title}”."
         if following and following.due_date:
             message += f" Next one due {following.due_date.isoformat()}."
-        return redirect(request, safe_next(field(data, "next")), flash=message)
+        return redirect(request, _next(request, data), flash=message)
 
-    @post("/{task_id:uuid}/delete", sync_to_thread=True)
+    @post("/{task_id:uuid}/delete", name="tasks:delete", sync_to_thread=True)
     def delete(
         self,
-        request: Request[Any, Any, Any],
+        request: HTMXRequest,
         db: DbSession,
+        user: CurrentUser,
         task_id: FromPath[uuid.UUID],
         data: FormData,
     ) -> Any:
-        user = require_auth(request).user
         service.trash_task(db, owner_id=user.id, task_id=task_id, now=now_of(request))
         if wants_fragment(request):
             return Response("", status_code=200, headers=VARY, media_type="text/html")
-        return redirect(request, safe_next(field(data, "next")), flash="Moved to the Trash.")
+        return redirect(request, _next(request, data), flash="Moved to the Trash.")
+
+
+def _next(request: HTMXRequest, data: FormData) -> str:
+    """Where a row or bulk action returns to: the list view it came from."""
+    return safe_next(field(data, "next"), url_for(request, "tasks:list"))

@@ -10,10 +10,19 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
+from app.db import fold
 from app.errors import Conflict
 from app.models import Recurrence, Status, Tag, Task, TaskTag
 from app.tasks.forms import TaskInput
-from app.tasks.queries import fold, get_task, tasks_of, trash_of
+from app.tasks.queries import (
+    any_task_of,
+    get_task,
+    live_task,
+    tags_of_user,
+    tasks_of,
+    trash_of,
+    trashed_task,
+)
 from app.tasks.recurrence import next_occurrence
 
 
@@ -48,9 +57,7 @@ def create_task(
 
 
 def _task_of_form(db: Session, owner_id: uuid.UUID, form_token: str) -> Task | None:
-    return db.scalars(
-        select(Task).where(col(Task.user_id) == owner_id, col(Task.form_token) == form_token)
-    ).first()
+    return db.scalars(any_task_of(owner_id).where(col(Task.form_token) == form_token)).first()
 
 
 def update_task(
@@ -60,12 +67,7 @@ def update_task(
     task = get_task(db, owner_id, task_id)  # 404 first: missing, foreign, trashed look alike
     result = db.execute(
         update(Task)
-        .where(
-            col(Task.id) == task_id,
-            col(Task.user_id) == owner_id,
-            col(Task.deleted_at).is_(None),
-            col(Task.version) == version,
-        )
+        .where(*live_task(owner_id), col(Task.id) == task_id, col(Task.version) == version)
         .values(**data.columns(), version=col(Task.version) + 1)
         .execution_options(synchronize_session=False)
     )
@@ -187,17 +189,16 @@ def restore_task(db: Session, *, owner_id: uuid.UUID, task_id: uuid.UUID) -> Tas
 
 
 def empty_trash(db: Session, *, owner_id: uuid.UUID) -> int:
-    result = db.execute(
-        delete(Task).where(col(Task.user_id) == owner_id, col(Task.deleted_at).is_not(None))
-    )
+    result = db.execute(delete(Task).where(*trashed_task(owner_id)))
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def purge_trash(db: Session, *, now: datetime, owner_id: uuid.UUID | None = None) -> int:
-    """Delete for good what has been in the Trash for 30 days (one user's, or everyone's)."""
+    """Delete for good what has been in the Trash for 30 days (one user's, or everyone's:
+    the scheduled purge of `python -m app purge-trash` is the one query across users)."""
     statement = delete(Task).where(col(Task.deleted_at) < now - timedelta(days=TRASH_DAYS))
     if owner_id is not None:
-        statement = statement.where(col(Task.user_id) == owner_id)
+        statement = statement.where(*trashed_task(owner_id))
     return int(db.execute(statement).rowcount)  # type: ignore[attr-defined]
 
 
@@ -208,9 +209,7 @@ def set_tags(db: Session, *, owner_id: uuid.UUID, task_id: uuid.UUID, names: lis
         {
             tag.name.lower(): tag
             for tag in db.scalars(
-                select(Tag).where(
-                    col(Tag.user_id) == owner_id, fold(col(Tag.name)).in_(list(wanted))
-                )
+                tags_of_user(owner_id).where(fold(col(Tag.name)).in_(list(wanted)))
             )
         }
         if wanted
@@ -232,7 +231,7 @@ def _create_tag(db: Session, *, owner_id: uuid.UUID, name: str) -> Tag:
             db.add(tag)
     except IntegrityError:
         found = db.scalars(
-            select(Tag).where(col(Tag.user_id) == owner_id, fold(col(Tag.name)) == name.lower())
+            tags_of_user(owner_id).where(fold(col(Tag.name)) == name.lower())
         ).first()
         if found is None:
             raise
