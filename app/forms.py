@@ -9,6 +9,8 @@ from typing import Annotated, Any, TypeAlias
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 
+from app.models import DATE_MAX, DATE_MIN
+
 # C0 controls and DEL, except tab/newline/carriage return which multi-line text may hold.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f]")
@@ -56,10 +58,6 @@ FormData: TypeAlias = Annotated[dict[str, Any], Body(media_type=RequestEncodingT
 
 # --- numbers and dates typed by people: one rule for forms, list parameters and imports ------
 
-# Calendar dates the app accepts anywhere (forms, imports, quick add): wide enough for any
-# real plan, narrow enough that date arithmetic (recurrence, feeds, time zones) cannot overflow.
-DATE_MIN = date(1900, 1, 1)
-DATE_MAX = date(2999, 12, 31)
 _DIGITS = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() also accepts '²' and '٣'
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
@@ -28,6 +30,9 @@ TAG_MAX = 32
 EMAIL_MAX = 320
 NAME_MAX = 100
 ESTIMATE_MIN, ESTIMATE_MAX = 1, 1000
+# Calendar dates accepted anywhere (forms, imports, quick add): wide enough for any real plan,
+# narrow enough that date arithmetic (recurrence, feeds, time zones) cannot overflow.
+DATE_MIN, DATE_MAX = date(1900, 1, 1), date(2999, 12, 31)
 MESSAGE_MAX = 10000
 VERSION_MAX = 2**31 - 1  # an INTEGER column on both databases
 
@@ -146,7 +151,52 @@ class Attempt(Timestamped, table=True):
     remote_addr: str | None = Field(default=None, sa_type=String(64))
 
 
-class Task(Timestamped, table=True):
+class TaskFields(SQLModel):
+    """What a person says about a task, with its limits, declared once: the table's columns
+    below, the form parser and its messages, the import and quick add all read these."""
+
+    title: str = Field(
+        min_length=1, max_length=TITLE_MAX, sa_type=String(TITLE_MAX), nullable=False
+    )
+    description: str | None = Field(default=None, max_length=DESCRIPTION_MAX, sa_type=Text)
+    priority: str = Field(default=Priority.medium, sa_type=String(8), nullable=False)
+    due_date: date | None = Field(default=None)  # within DATE_MIN..DATE_MAX (app.forms)
+    due_time: time | None = Field(default=None)
+    estimated_hours: int | None = Field(default=None, ge=ESTIMATE_MIN, le=ESTIMATE_MAX)
+    recurrence: str = Field(default=Recurrence.none, sa_type=String(16), nullable=False)
+
+
+class TaskInput(TaskFields):
+    """A task as a form, an import row or quick add gives it: its fields and its tag names."""
+
+    tags: list[str] = Field(default_factory=list)
+
+    def columns(self) -> dict[str, Any]:
+        """The values stored on the task row itself (tags live in their own tables)."""
+        return self.model_dump(exclude={"tags"})
+
+
+@dataclass(frozen=True)
+class Limits:
+    """A field's declared bounds; an undeclared one is unbounded."""
+
+    min_length: int = 0
+    max_length: int = sys.maxsize
+    ge: int = -sys.maxsize
+    le: int = sys.maxsize
+
+
+def limits_of(model: type[SQLModel], name: str) -> Limits:
+    """The limits declared on a field with Field(...), for parsers and their messages."""
+    found: dict[str, Any] = {}
+    for item in model.model_fields[name].metadata:
+        for key in ("min_length", "max_length", "ge", "le"):
+            if hasattr(item, key):
+                found[key] = getattr(item, key)
+    return Limits(**found)
+
+
+class Task(TaskFields, Timestamped, table=True):
     __tablename__ = "tasks"
     __table_args__ = (
         CheckConstraint(f"length(title) BETWEEN 1 AND {TITLE_MAX}", name="title_length"),
@@ -212,15 +262,8 @@ class Task(Timestamped, table=True):
     )
 
     user_id: uuid.UUID = _owner_fk(index=False)  # leads every composite index above
-    title: str = Field(sa_type=String(TITLE_MAX), nullable=False)
-    description: str | None = Field(default=None, sa_type=Text)
     status: str = Field(default=Status.pending, sa_type=String(16), nullable=False)
-    priority: str = Field(default=Priority.medium, sa_type=String(8), nullable=False)
-    due_date: date | None = Field(default=None)
-    due_time: time | None = Field(default=None)
     completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    estimated_hours: int | None = Field(default=None)
-    recurrence: str = Field(default=Recurrence.none, sa_type=String(16), nullable=False)
     version: int = Field(default=1, nullable=False)
     deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     form_token: str | None = Field(default=None, sa_type=String(64))

@@ -31,7 +31,7 @@ def make_task(session: Session, user: User, title: str = "A task", **fields: Any
 
 def add_task(engine: Engine, owner_id: uuid.UUID, title: str = "Task", **fields: Any) -> Task:
     """A committed task made by the app's own service (tags included)."""
-    from app.tasks.forms import TaskInput
+    from app.models import TaskInput
     from app.tasks.service import create_task
 
     with Session(engine, expire_on_commit=False) as session:

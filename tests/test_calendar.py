@@ -14,8 +14,7 @@ from litestar.testing import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app.models import User
-from app.tasks.forms import TaskInput
+from app.models import TaskInput, User
 from app.tasks.service import create_task
 from tests.web import create_account, sign_in, submit
 

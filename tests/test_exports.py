@@ -19,8 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.exports.formats import from_spreadsheet_safe, spreadsheet_safe
-from app.models import Tag, Task, TaskTag, User
-from app.tasks.forms import TaskInput
+from app.models import Tag, Task, TaskInput, TaskTag, User
 from app.tasks.service import create_task
 from tests.web import create_account, csrf_token, sign_in
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.forms import DATE_MAX, DATE_MIN
+from app.models import DATE_MAX, DATE_MIN
 from app.tasks.recurrence import add_months, next_occurrence
 
 RULES = ("daily", "weekdays", "weekly", "monthly", "yearly")

@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.main import create_app
-from app.tasks.forms import TaskInput
+from app.models import TaskInput
 from app.tasks.service import create_task
 from tests.web import create_account, sign_in
 

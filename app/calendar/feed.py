@@ -11,8 +11,7 @@ from icalendar import Calendar, Event
 from itsdangerous import BadSignature
 from sqlmodel import Session, col
 
-from app.forms import DATE_MAX
-from app.models import Recurrence, Status, Task, User
+from app.models import DATE_MAX, Recurrence, Status, Task, User
 from app.security import Signing
 from app.tasks.queries import tasks_of
 

@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from app.forms import DATE_MAX, DATE_MIN, parse_moment
-from app.models import Status, Tag, Task, TaskTag
-from app.tasks.forms import TaskInput, parse_task_form
+from app.forms import parse_moment
+from app.models import DATE_MAX, DATE_MIN, Status, Tag, Task, TaskInput, TaskTag
+from app.tasks.forms import parse_task_form
 from app.tasks.queries import tasks_of
 
 COLUMNS = (

@@ -9,8 +9,7 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
-from app.forms import DATE_MAX
-from app.models import Recurrence
+from app.models import DATE_MAX, Recurrence
 
 SATURDAY = 5
 RULES = frozenset(rule.value for rule in Recurrence) - {Recurrence.none.value}

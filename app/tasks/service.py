@@ -12,8 +12,7 @@ from sqlmodel import Session, col
 
 from app.db import fold
 from app.errors import Conflict
-from app.models import Recurrence, Status, Tag, Task, TaskTag
-from app.tasks.forms import TaskInput
+from app.models import Recurrence, Status, Tag, Task, TaskInput, TaskTag
 from app.tasks.queries import (
     any_task_of,
     get_task,

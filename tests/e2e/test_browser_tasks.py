@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.db import create_db_engine
-from app.tasks.forms import TaskInput
+from app.models import TaskInput
 from app.tasks.service import create_task
 from tests.e2e.conftest import LiveServer, sign_in_page
 from tests.web import PASSWORD, create_account
