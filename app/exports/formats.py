@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from app.forms import parse_moment
 from app.models import DATE_MAX, DATE_MIN, Status, Tag, Task, TaskInput, TaskTag
 from app.tasks.forms import parse_task_form
-from app.tasks.queries import tasks_of
+from app.tasks.queries import tags_of_user, tasks_of
 
 COLUMNS = (
     "id",
@@ -43,9 +43,10 @@ def export_rows(db: Session, user_id: uuid.UUID) -> list[dict[str, Any]]:
     tags: dict[uuid.UUID, list[str]] = defaultdict(list)
     live_ids = tasks_of(user_id).with_only_columns(col(Task.id))
     for task_id, name in db.execute(
-        select(col(TaskTag.task_id), col(Tag.name))
-        .join(Tag, col(Tag.id) == col(TaskTag.tag_id))
+        tags_of_user(user_id)
+        .join(TaskTag, col(TaskTag.tag_id) == col(Tag.id))
         .where(col(TaskTag.task_id).in_(live_ids))
+        .with_only_columns(col(TaskTag.task_id), col(Tag.name))
         .order_by(col(Tag.name))
     ):
         tags[task_id].append(name)

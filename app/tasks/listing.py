@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from litestar.exceptions import HTTPException
-from sqlalchemy import ColumnElement, and_, case, exists, func, literal_column, or_
+from sqlalchemy import ColumnElement, and_, case, func, literal_column, or_
 from sqlmodel import Session, col
 
 from app.db import fold
@@ -189,10 +189,10 @@ def _filters(user_id: uuid.UUID, params: ListParams, now: LocalNow) -> list[Colu
         filters.append(col(Task.priority) == params.priority)
     if params.tag:
         filters.append(
-            exists()
-            .where(col(TaskTag.task_id) == col(Task.id))
-            .where(col(TaskTag.tag_id) == col(Tag.id))
-            .where(col(Tag.user_id) == user_id, fold(col(Tag.name)) == params.tag.lower())
+            tags_of_user(user_id)
+            .join(TaskTag, col(TaskTag.tag_id) == col(Tag.id))
+            .where(col(TaskTag.task_id) == col(Task.id), fold(col(Tag.name)) == params.tag.lower())
+            .exists()
         )
     for word in (params.q or "").split():
         pattern = "%" + word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
