@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Annotated, Any, TypeAlias
+from typing import Annotated, Any, TypeAlias, TypeVar
 
+import anyio.to_thread
 from litestar.di import Dependency
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Dialect, Engine
@@ -20,6 +21,7 @@ from sqlmodel import Session, create_engine
 from app.config import Settings
 
 log = logging.getLogger("taskwise.db")
+T = TypeVar("T")
 
 # A handler parameter `db: DbSession` receives the request's session (see app.main).
 DbSession: TypeAlias = Annotated[Session, Dependency(kind="named")]
@@ -158,6 +160,20 @@ def pool_status(engine: Engine) -> dict[str, int]:
 def new_session(engine: Engine) -> Session:
     # expire_on_commit=False: rows rendered after the commit must not trigger new queries.
     return Session(engine, expire_on_commit=False, autoflush=True)
+
+
+async def in_thread(work: Callable[[], T]) -> T:
+    """Run blocking database work from an async handler, off the event loop."""
+    return await anyio.to_thread.run_sync(work)
+
+
+def end_reads(session: Session) -> None:
+    """End the request's transaction early, before a wait (a password hash), so that the
+    wait holds no pooled connection. Only for a transaction that has only read so far: a
+    later statement begins a new one, committed or rolled back at the end as usual."""
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("end_reads() would commit pending changes early")
+    session.commit()
 
 
 def finish(session: Session, *, success: bool) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy.exc import DataError, DisconnectionError, IntegrityError, Operat
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from app.pages import url_for, wants_fragment
+from app.security import HashingBusy
 
 log = logging.getLogger("taskwise.errors")
 
@@ -106,6 +107,12 @@ def _login_required(request: HTMXRequest, exc: LoginRequired) -> Response[Any]:
     return Redirect(signin, status_code=303)
 
 
+def _hashing_busy(request: HTMXRequest, exc: HashingBusy) -> Response[Any]:
+    log.warning("password hashing queue full request_id=%s", request_id_of(request))
+    message = "Many people are signing in right now. Please try again in a moment."
+    return error_response(request, 429, detail=message, headers={"Retry-After": "1"})
+
+
 def _conflict(request: HTMXRequest, exc: Exception) -> Response[Any]:
     log.info("integrity conflict: %s", type(exc).__name__)
     return error_response(request, 409)
@@ -149,6 +156,7 @@ def response_for(request: HTMXRequest, exc: Exception) -> Response[Any]:
 # Order matters for response_for: the more specific classes come first.
 EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {
     LoginRequired: _login_required,
+    HashingBusy: _hashing_busy,
     HTTPException: _http_error,
     IntegrityError: _conflict,
     DataError: _invalid_data,

@@ -36,7 +36,7 @@ from app.middleware import (
     TransactionMiddleware,
     add_security_headers,
 )
-from app.security import Signing
+from app.security import PasswordHashing, Signing
 from app.tasks.controller import TaskController
 from app.trash.controller import TrashController
 
@@ -67,8 +67,10 @@ def create_app(
     *,
     clock: Callable[[], datetime] = utcnow,
     extra_routes: Sequence[Any] = (),
+    hashing: PasswordHashing | None = None,
 ) -> Litestar:
-    """Build the app; tests may pin the clock and mount handlers behind the same middleware."""
+    """Build the app; tests may pin the clock, size the password-hashing gate and mount
+    handlers behind the same middleware."""
     settings = settings or get_settings()
     configure_logging(settings.debug)
     engine = create_db_engine(settings)
@@ -111,6 +113,7 @@ def create_app(
                 "settings": settings,
                 "signing": Signing(settings.secret_key or ""),
                 "clock": clock,
+                "hashing": hashing or PasswordHashing(),
             }
         ),
         on_shutdown=[dispose_engine],

@@ -50,10 +50,12 @@ class RequestLogMiddleware(ASGIMiddleware):
         started = time.perf_counter()
         status = 500
 
+        started_response = False
+
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started_response
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, started_response = message["status"], True
                 message["headers"] = [
                     *message.get("headers", []),
                     (b"x-request-id", request_id.encode()),
@@ -62,6 +64,12 @@ class RequestLogMiddleware(ASGIMiddleware):
 
         try:
             await next_app(scope, receive, send_with_id)
+        except Exception as exc:
+            # Raised outside any handler (e.g. the pool timed out in a middleware): answer
+            # from the error table here, so that the status logged is the status sent.
+            if started_response:
+                raise
+            await _send_error(scope, receive, send_with_id, exc)
         finally:
             request_log.info(
                 json.dumps(

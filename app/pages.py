@@ -15,7 +15,7 @@ from litestar.response import Redirect
 
 from app.config import Settings
 from app.models import User
-from app.security import Signing
+from app.security import PasswordHashing, Signing
 
 FLASH_COOKIE = "taskwise_flash"
 
@@ -28,6 +28,11 @@ def settings_of(request: HTMXRequest) -> Settings:
 def signing_of(request: HTMXRequest) -> Signing:
     signing: Signing = request.app.state.signing
     return signing
+
+
+def hashing_of(request: HTMXRequest) -> PasswordHashing:
+    hashing: PasswordHashing = request.app.state.hashing
+    return hashing
 
 
 def now_of(request: HTMXRequest) -> datetime:

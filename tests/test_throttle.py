@@ -66,8 +66,10 @@ def test_parallel_wrong_guesses_verify_at_most_five_passwords(
     assert set(statuses) <= {400, 429}
     assert statuses[400] <= 5, statuses  # each 400 is one password verified
     assert attempts_of(engine, "target@example.com") == statuses[400]
-    # The right password after the burst is refused too: the window is full.
-    assert sign_in(client, "target@example.com", PASSWORD).status_code == 429
+    # The right password after the burst is verified only if fewer than five were: never a
+    # sixth verification in the window.
+    after = sign_in(client, "target@example.com", PASSWORD).status_code
+    assert after == (429 if statuses[400] == 5 else 303)
 
 
 def test_a_right_password_inside_a_burst_of_wrong_ones_is_refused(
@@ -183,7 +185,9 @@ def test_reset_mails_are_limited_per_address_and_the_page_stays_the_same(
         submit(client, "/password/forgot", "/password/forgot", {"email": "other@example.com"})
     assert len(pages) == 1 and later.text in pages  # the same page, mailed or not
     sent = [p.read_text() for p in outbox.glob("*.eml")]
-    assert sum("forgetful@example.com" in mail for mail in sent) == 3
+    # Parallel requests may refuse one another (each counts the others' attempts), never
+    # let a fourth through; sequential ones get exactly three (the next test).
+    assert 1 <= sum("forgetful@example.com" in mail for mail in sent) <= 3
     assert sum("other@example.com" in mail for mail in sent) == 1
 
 

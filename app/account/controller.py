@@ -14,11 +14,12 @@ from app.auth.guards import CurrentUser, SignedIn, requires_login
 from app.auth.sessions import SESSION_COOKIE, end_sessions_of
 from app.auth.throttle import Throttled
 from app.calendar.feed import feed_token
-from app.db import DbSession
+from app.db import DbSession, in_thread
 from app.forms import FormData, FormErrors, field
 from app.models import Theme, User
 from app.pages import (
     expired_cookie,
+    hashing_of,
     now_of,
     redirect,
     render,
@@ -60,15 +61,16 @@ def _feed_url(request: HTMXRequest, user: User) -> str | None:
     return settings_of(request).absolute_url(url_for(request, "calendar:feed", feed=f"{token}.ics"))
 
 
-def _password_problem(
+async def _password_problem(
     request: HTMXRequest, db: DbSession, user: User, password: str, *, wrong: str
 ) -> tuple[int, str] | None:
     """Check the user's own password under the sign-in throttle: None when it is right, else
     the status (400 wrong, 429 too many attempts) and the message to show beside the field."""
     try:
-        ok = service.check_password(
+        ok = await service.check_password(
             db,
             request.app.state.engine,
+            hashing_of(request),
             user,
             password,
             remote_addr=request.client.host if request.client else None,
@@ -98,8 +100,8 @@ class AccountController(Controller):
             request, url_for(request, "account:show"), flash="Your settings were saved."
         )
 
-    @post("/password", name="account:password", sync_to_thread=True)
-    def change_password(
+    @post("/password", name="account:password")
+    async def change_password(
         self,
         request: HTMXRequest,
         db: DbSession,
@@ -112,35 +114,37 @@ class AccountController(Controller):
         password = new_password(errors, "new_password", data, email=user.email)
         status = 400
         if "current_password" not in errors and (
-            problem := _password_problem(
+            problem := await _password_problem(
                 request, db, user, current, wrong="That is not your current password."
             )
         ):
             status, errors["current_password"] = problem
         if errors:
             return account_page(request, user, status=status, errors=errors)
-        service.set_password(user, password)
-        end_sessions_of(db, user.id, keep=signed_in.session_id)
+        await service.set_password(hashing_of(request), user, password)
+        await in_thread(lambda: end_sessions_of(db, user.id, keep=signed_in.session_id))
         return redirect(
             request,
             url_for(request, "account:show"),
             flash="Password changed. Your other sessions were signed out.",
         )
 
-    @post("/delete", name="account:delete", sync_to_thread=True)
-    def delete(self, request: HTMXRequest, db: DbSession, user: CurrentUser, data: FormData) -> Any:
+    @post("/delete", name="account:delete")
+    async def delete(
+        self, request: HTMXRequest, db: DbSession, user: CurrentUser, data: FormData
+    ) -> Any:
         errors: FormErrors = {}
         password = raw_password(errors, "password", data, label="Password")
         status = 400
         if "password" not in errors and (
-            problem := _password_problem(
+            problem := await _password_problem(
                 request, db, user, password, wrong="That is not your password."
             )
         ):
             status, errors["password"] = problem
         if errors:
             return account_page(request, user, status=status, errors=errors)
-        service.delete_account(db, user)
+        await in_thread(lambda: service.delete_account(db, user))
         return redirect(
             request,
             url_for(request, "auth:signup"),

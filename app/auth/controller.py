@@ -24,12 +24,13 @@ from app.auth.sessions import (
     start_session,
 )
 from app.auth.throttle import Throttled
-from app.db import DbSession
+from app.db import DbSession, end_reads, in_thread
 from app.forms import FormData, field
 from app.mail import send_mail
 from app.models import User
 from app.pages import (
     expired_cookie,
+    hashing_of,
     now_of,
     redirect,
     render,
@@ -72,8 +73,8 @@ class AuthController(Controller):
             return Redirect(url_for(request, "tasks:list"), status_code=303)
         return render(request, "auth/signup.html", {"values": {}, "errors": {}})
 
-    @post("/signup", name="auth:signup-post", sync_to_thread=True)
-    def signup(self, request: HTMXRequest, db: DbSession, data: FormData) -> Any:
+    @post("/signup", name="auth:signup-post")
+    async def signup(self, request: HTMXRequest, db: DbSession, data: FormData) -> Any:
         signup, errors = parse_signup(data)
         values = {"name": field(data, "name"), "email": field(data, "email")}
         if errors:
@@ -81,13 +82,13 @@ class AuthController(Controller):
                 request, "auth/signup.html", {"values": values, "errors": errors}, status=400
             )
         try:
-            user = service.register(db, signup)
+            user = await service.register(db, hashing_of(request), signup)
         except service.EmailTaken:
             errors = {"email": "That email is already registered. Sign in instead?"}
             return render(
                 request, "auth/signup.html", {"values": values, "errors": errors}, status=409
             )
-        return sign_in(request, db, user, url_for(request, "tasks:list"))
+        return await in_thread(lambda: sign_in(request, db, user, url_for(request, "tasks:list")))
 
     @get("/signin", name="auth:signin", sync_to_thread=False)
     def signin_form(self, request: HTMXRequest, next: FromQuery[str | None] = None) -> Any:
@@ -95,16 +96,16 @@ class AuthController(Controller):
             return Redirect(safe_next(next, url_for(request, "tasks:list")), status_code=303)
         return render(request, "auth/signin.html", {"values": {}, "next": safe_next(next, "")})
 
-    @post("/signin", name="auth:signin-post", sync_to_thread=True)
-    def signin(self, request: HTMXRequest, db: DbSession, data: FormData) -> Any:
+    @post("/signin", name="auth:signin-post")
+    async def signin(self, request: HTMXRequest, db: DbSession, data: FormData) -> Any:
         typed, password = field(data, "email").strip(), field(data, "password")
         context = {"values": {"email": typed}, "next": safe_next(field(data, "next"), "")}
-        engine: Engine = request.app.state.engine
         email = account_email(typed)  # None: no account can have it, nothing to verify
         try:
-            user = email and service.authenticate(
+            user = email and await service.authenticate(
                 db,
-                engine,
+                request.app.state.engine,
+                hashing_of(request),
                 email=email,
                 password=password,
                 remote_addr=request.client.host if request.client else None,
@@ -116,7 +117,7 @@ class AuthController(Controller):
         if not user:
             context["form_error"] = "That email and password do not match an account."
             return render(request, "auth/signin.html", context, status=400)
-        return sign_in(request, db, user, field(data, "next"))
+        return await in_thread(lambda: sign_in(request, db, user, field(data, "next")))
 
     @post("/signout", name="auth:signout", guards=[requires_login], sync_to_thread=True)
     def signout(self, request: HTMXRequest, db: DbSession, signed_in: SignedIn) -> Redirect:
@@ -160,11 +161,16 @@ class AuthController(Controller):
             return render(request, "auth/reset_invalid.html", status=400)
         return render(request, "auth/reset.html", {"token": token, "errors": {}})
 
-    @post("/password/reset/{token:str}", name="auth:reset-post", sync_to_thread=True)
-    def reset(
+    @post("/password/reset/{token:str}", name="auth:reset-post")
+    async def reset(
         self, request: HTMXRequest, db: DbSession, token: FromPath[str], data: FormData
     ) -> Any:
-        user = service.user_for_reset_token(db, signing_of(request), token)
+        def user_of_token() -> User | None:
+            user = service.user_for_reset_token(db, signing_of(request), token)
+            end_reads(db)  # the hash below may wait for its turn: hold no connection meanwhile
+            return user
+
+        user = await in_thread(user_of_token)
         if user is None:
             return render(request, "auth/reset_invalid.html", status=400)
         errors: dict[str, str] = {}
@@ -173,8 +179,8 @@ class AuthController(Controller):
             return render(
                 request, "auth/reset.html", {"token": token, "errors": errors}, status=400
             )
-        service.set_password(user, password)
-        end_sessions_of(db, user.id)
+        await service.set_password(hashing_of(request), user, password)
+        await in_thread(lambda: end_sessions_of(db, user.id))
         return redirect(
             request,
             url_for(request, "auth:signin"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import urlsplit
 
 import anyio.to_thread
@@ -9,9 +10,10 @@ from litestar.datastructures import Cookie
 from litestar.middleware import ASGIMiddleware
 from litestar.plugins.htmx import HTMXRequest
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from sqlmodel import Session
 
 from app.auth.guards import route_requires_login
-from app.auth.sessions import ANON_COOKIE, SESSION_COOKIE, load_session
+from app.auth.sessions import ANON_COOKIE, SESSION_COOKIE, Authenticated, load_session
 from app.config import Settings
 from app.errors import error_response
 from app.middleware import DB_SESSION_KEY
@@ -47,7 +49,7 @@ class AuthMiddleware(ASGIMiddleware):
         if token:
             db = state[DB_SESSION_KEY]
             now = request.app.state.clock()
-            auth = await anyio.to_thread.run_sync(lambda: load_session(db, token, now=now))
+            auth = await anyio.to_thread.run_sync(lambda: _load_and_release(db, token, now))
         scope["auth"] = auth  # the session (Authenticated) or None: see app.auth.guards
         scope["user"] = auth.user if auth else None
 
@@ -78,6 +80,14 @@ class AuthMiddleware(ASGIMiddleware):
             await send(message)
 
         await next_app(scope, receive, send_with_cookie)
+
+
+def _load_and_release(db: Session, token: str, now: datetime) -> Authenticated | None:
+    """The session of the cookie; the lookup (and its last-seen touch) commits at once, so
+    the request holds no pooled connection while it waits for a worker thread."""
+    auth = load_session(db, token, now=now)
+    db.commit()
+    return auth
 
 
 async def _csrf_problem(request: HTMXRequest, signing: Signing, binding: str) -> str | None:

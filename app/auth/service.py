@@ -14,14 +14,9 @@ from sqlmodel import Session, col
 from app.auth import throttle
 from app.auth.forms import Profile, Signup
 from app.auth.throttle import PASSWORD_CHECKS, RESET_MAILS
+from app.db import end_reads, in_thread
 from app.models import User
-from app.security import (
-    Signing,
-    fingerprint,
-    hash_password,
-    verify_against_nothing,
-    verify_password,
-)
+from app.security import PasswordHashing, Signing, fingerprint
 
 RESET_TOKEN_MAX_AGE = 3600
 
@@ -34,27 +29,38 @@ def user_by_email(db: Session, email: str) -> User | None:
     return db.scalars(select(User).where(col(User.email) == email.strip().lower())).first()
 
 
-def register(db: Session, signup: Signup) -> User:
+async def register(db: Session, hashing: PasswordHashing, signup: Signup) -> User:
     """A new user; EmailTaken when the address is registered (also under a concurrent sign-up)."""
-    if user_by_email(db, signup.email) is not None:
+
+    def email_taken() -> bool:
+        taken = user_by_email(db, signup.email) is not None
+        end_reads(db)  # the hash below may wait for its turn: hold no connection meanwhile
+        return taken
+
+    if await in_thread(email_taken):
         raise EmailTaken()
     user = User(
         email=signup.email,
         name=signup.name,
         timezone=signup.timezone,
-        password_hash=hash_password(signup.password),
+        password_hash=await hashing.hash(signup.password),
     )
-    try:
-        with db.begin_nested():
-            db.add(user)
-    except IntegrityError as exc:
-        raise EmailTaken() from exc
+
+    def insert() -> None:
+        try:
+            with db.begin_nested():
+                db.add(user)
+        except IntegrityError as exc:
+            raise EmailTaken() from exc
+
+    await in_thread(insert)
     return user
 
 
-def authenticate(
+async def authenticate(
     db: Session,
     engine: Engine,
+    hashing: PasswordHashing,
     *,
     email: str,
     password: str,
@@ -65,19 +71,27 @@ def authenticate(
 
     The attempt is counted before the password is verified (see app.auth.throttle), so parallel
     guesses are limited exactly like sequential ones; the right password clears the count.
+    Unknown and known emails cost the same verification, so timing reveals nothing.
     """
     email = email.strip().lower()
-    throttle.admit(engine, PASSWORD_CHECKS, subject=email, remote_addr=remote_addr, now=now)
-    user = user_by_email(db, email)
+    hashing.ensure_room()  # a sign-in turned away as busy does not count as an attempt
+
+    def admit_and_look_up() -> User | None:
+        throttle.admit(engine, PASSWORD_CHECKS, subject=email, remote_addr=remote_addr, now=now)
+        user = user_by_email(db, email)
+        end_reads(db)  # the verification may wait for its turn: hold no connection meanwhile
+        return user
+
+    user = await in_thread(admit_and_look_up)
     if user is None:
-        verify_against_nothing(password)  # same cost as a real check: timing reveals nothing
+        await hashing.verify_against_nothing(password)
         return None
-    ok, new_hash = verify_password(password, user.password_hash)
+    ok, new_hash = await hashing.verify(password, user.password_hash)
     if not ok:
         return None
     if new_hash:  # an older scheme (bcrypt): upgrade to argon2id now that we know the password
         user.password_hash = new_hash
-    throttle.forget(db, PASSWORD_CHECKS, subject=email)
+    await in_thread(lambda: throttle.forget(db, PASSWORD_CHECKS, subject=email))
     return user
 
 
@@ -87,13 +101,14 @@ def update_profile(user: User, profile: Profile) -> None:
     user.theme = profile.theme
 
 
-def set_password(user: User, password: str) -> None:
-    user.password_hash = hash_password(password)
+async def set_password(hashing: PasswordHashing, user: User, password: str) -> None:
+    user.password_hash = await hashing.hash(password)
 
 
-def check_password(
+async def check_password(
     db: Session,
     engine: Engine,
+    hashing: PasswordHashing,
     user: User,
     password: str,
     *,
@@ -102,10 +117,15 @@ def check_password(
 ) -> bool:
     """Whether this is the signed-in user's password (before a change or a deletion).
     Throttled like sign-in, on the same count: a stolen session cannot guess without limit."""
-    throttle.admit(engine, PASSWORD_CHECKS, subject=user.email, remote_addr=remote_addr, now=now)
-    ok, _ = verify_password(password, user.password_hash)
+    hashing.ensure_room()
+    await in_thread(
+        lambda: throttle.admit(
+            engine, PASSWORD_CHECKS, subject=user.email, remote_addr=remote_addr, now=now
+        )
+    )
+    ok, _ = await hashing.verify(password, user.password_hash)
     if ok:
-        throttle.forget(db, PASSWORD_CHECKS, subject=user.email)
+        await in_thread(lambda: throttle.forget(db, PASSWORD_CHECKS, subject=user.email))
     return ok
 
 
