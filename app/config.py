@@ -70,7 +70,7 @@ class Settings(BaseSettings):
     def allowed_host_names(self) -> list[str]:
         """Host names (ports aside) requests may name; anything else is answered with 400."""
         if self.allowed_hosts and self.allowed_hosts.strip():
-            names = [name.strip().lower() for name in self.allowed_hosts.split(",")]
+            names = [name.strip().strip("[]").lower() for name in self.allowed_hosts.split(",")]
             return sorted({name for name in names if name})
         base_host = urlsplit(self.base_url).hostname or ""
         return sorted({base_host.lower(), "localhost", "127.0.0.1"} - {""})

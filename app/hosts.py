@@ -16,13 +16,16 @@ from litestar.middleware.allowed_hosts import AllowedHostsMiddleware
 from litestar.middleware.base import DefineMiddleware
 from litestar.types import Receive, Scope, Send
 
-_HOST_AND_PORT = re.compile(r"^(?P<host>\[[0-9a-fA-F:.]+\]|[^:\[\]]+)(?::[0-9]{1,5})?$")
+_HOST_AND_PORT = re.compile(r"(?:\[(?P<ipv6>[0-9a-fA-F:.]+)\]|(?P<name>[^:\[\]]+))(?::[0-9]{1,5})?")
 
 
 def host_without_port(host: str) -> str | None:
-    """`example.com:8000` → `example.com`, `[::1]:8000` → `[::1]`; None when malformed."""
-    match = _HOST_AND_PORT.match(host.strip())
-    return match.group("host").lower() if match else None
+    """`example.com:8000` → `example.com`, `[::1]:8000` → `::1` (as BASE_URL's host name
+    and ALLOWED_HOSTS spell it); None when malformed."""
+    match = _HOST_AND_PORT.fullmatch(host.strip())
+    if match is None:
+        return None
+    return (match.group("ipv6") or match.group("name")).lower()
 
 
 class PortAwareAllowedHostsMiddleware(AllowedHostsMiddleware):
@@ -42,6 +45,7 @@ class PortAwareAllowedHostsMiddleware(AllowedHostsMiddleware):
 
 
 def allowed_hosts_middleware(hosts: list[str]) -> DefineMiddleware:
-    return DefineMiddleware(
-        PortAwareAllowedHostsMiddleware, config=AllowedHostsConfig(allowed_hosts=hosts)
-    )
+    # /health/ builds no links and is probed by load balancers that name the machine's own
+    # address (or, over HTTP/1.0, no host at all).
+    config = AllowedHostsConfig(allowed_hosts=hosts, exclude=["^/health/"])
+    return DefineMiddleware(PortAwareAllowedHostsMiddleware, config=config)

@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from app.account.controller import AccountController
 from app.auth.controller import AuthController
-from app.auth.guards import provide_signed_in, provide_user
+from app.auth.guards import provide_maybe_signed_in, provide_signed_in, provide_user
 from app.auth.middleware import AuthMiddleware
 from app.calendar.controller import CalendarController
 from app.config import ConfigurationError, Settings, get_settings
@@ -94,6 +94,7 @@ def create_app(
             "db": Provide(provide_db_session, sync_to_thread=False),
             "user": Provide(provide_user, sync_to_thread=False),
             "signed_in": Provide(provide_signed_in, sync_to_thread=False),
+            "maybe_signed_in": Provide(provide_maybe_signed_in, sync_to_thread=False),
         },
         plugins=[HTMXPlugin()],  # every request is an HTMXRequest: request.htmx
         middleware=[

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app.exports.formats import from_spreadsheet_safe, spreadsheet_safe
+from app.exports.formats import _nesting_depth, from_spreadsheet_safe, spreadsheet_safe
 from app.models import Tag, Task, TaskInput, TaskTag, User
 from app.tasks.service import create_task
 from tests.web import create_account, csrf_token, sign_in
@@ -273,3 +273,27 @@ def test_the_csv_prefix_is_removed_exactly(value: str) -> None:
     exported = spreadsheet_safe(value)
     assert exported[:1] not in ("=", "+", "-", "@", "\t", "\r")
     assert from_spreadsheet_safe(exported) == value
+
+
+json_values = st.recursive(
+    st.none() | st.integers() | st.text(alphabet='[]{}"\\ab', max_size=6),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(st.text(alphabet='[]{}"\\a', max_size=3), children, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+def depth(value: object) -> int:
+    if isinstance(value, dict):
+        return 1 + max(map(depth, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(depth, value), default=0)
+    return 0
+
+
+@given(json_values)
+def test_the_depth_check_agrees_with_the_parser(value: object) -> None:
+    """Brackets, quotes and backslashes inside strings never count as nesting."""
+    assert _nesting_depth(json.dumps(value)) == depth(value)

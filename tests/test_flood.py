@@ -100,3 +100,18 @@ def test_the_log_line_tells_the_status_that_was_sent(
     assert response.headers["retry-after"]
     [line] = [json.loads(r.getMessage()) for r in caplog.records if r.name == "taskwise.request"]
     assert (line["path"], line["status"]) == ("/tasks", 503)
+
+
+def test_a_password_check_needs_no_second_pooled_connection(db_url: str) -> None:
+    """A pool of one: the request's own lookup is done and released before the throttle
+    counts the attempt on a connection of its own."""
+    settings = make_settings(db_url, db_pool_min=1, db_pool_max=1, db_connect_timeout=2)
+    app = create_app(settings)
+    create_account(app.state.engine, "me@example.com")
+    with TestClient(app=app) as client:
+        sign_in(client, "me@example.com")
+        token = csrf_token(client.get("/account").text)
+        wrong = {"_csrf_token": token, "password": "not my password"}
+        assert client.post("/account/delete", data=wrong).status_code == 400
+        again = {"_csrf_token": token, "email": "me@example.com", "password": "nope nope"}
+        assert client.post("/signin", data=again).status_code == 400  # with a session cookie

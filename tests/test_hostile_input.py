@@ -115,6 +115,7 @@ def test_task_form_numbers_and_dates_outside_the_rules(
     before = snapshot(engine)
     fields = {"title": "Hostile", "due_date": "2026-12-01", field: value}
     assert post(client, "/tasks", token, fields) == 400
+    assert snapshot(engine) == before
     task = add_task(engine, me.id, "Existing")
     before = snapshot(engine)
     edit = {**fields, "version": "1"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 from email import message_from_bytes
 from email.policy import default as default_policy
 from pathlib import Path
@@ -132,8 +133,8 @@ def test_a_base_url_that_is_not_an_address_is_refused(value: str) -> None:
     [
         ("example.com", "example.com"),
         ("Example.com:8000", "example.com"),
-        ("[::1]:8000", "[::1]"),
-        ("[::1]", "[::1]"),
+        ("[::1]:8000", "::1"),
+        ("[::1]", "::1"),
         ("a:b:c", None),
         ("host:123456", None),
         ("", None),
@@ -148,3 +149,53 @@ def test_a_real_server_refuses_a_forged_host(live_server: LiveServer) -> None:
     assert httpx.get(f"{live_server.url}/signin").status_code == 200
     forged = httpx.get(f"{live_server.url}/signin", headers={"Host": "attacker.example"})
     assert forged.status_code == 400
+
+
+def test_ipv6_hosts_match_base_url(db_url: str) -> None:
+    app = create_app(make_settings(db_url, base_url="http://[::1]:8000"))
+    with TestClient(app=app) as client:
+        assert client.get("/signin", headers={"Host": "[::1]:8000"}).status_code == 200
+        assert client.get("/signin", headers={"Host": "[::1]"}).status_code == 200
+        assert client.get("/signin", headers={"Host": "[::2]:8000"}).status_code == 400
+
+
+def test_forms_work_behind_a_proxy_that_passes_its_own_host(db_url: str) -> None:
+    """The browser's Origin is BASE_URL; the Host the app sees is the proxy's upstream name."""
+    settings = make_settings(
+        db_url, base_url="https://tasks.example.com", allowed_hosts="app-internal"
+    )
+    app = create_app(settings)
+    create_account(app.state.engine, "me@example.com")
+    proxied = {"Host": "app-internal:8000"}
+    with TestClient(app=app) as client:
+        token = csrf_token(client.get("/signin", headers=proxied).text)
+        form = {
+            "_csrf_token": token,
+            "email": "me@example.com",
+            "password": "correct horse battery staple",
+        }
+        ok = client.post(
+            "/signin",
+            data=form,
+            headers=proxied | {"Origin": "https://tasks.example.com"},
+            follow_redirects=False,
+        )
+        assert ok.status_code == 303
+        evil = client.post(
+            "/signin", data=form, headers=proxied | {"Origin": "https://evil.example"}
+        )
+        assert evil.status_code == 403
+
+
+def test_health_answers_probes_that_name_no_allowed_host(live_server: LiveServer) -> None:
+    """Load balancers probe with the machine's own address, or over HTTP/1.0 with no Host."""
+    port = int(live_server.url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(b"GET /health/db HTTP/1.0\r\n\r\n")
+        reply = b""
+        while chunk := conn.recv(65536):
+            reply += chunk
+    assert reply.startswith(b"HTTP/1.1 200"), reply[:200]
+    probe = httpx.get(f"{live_server.url}/health/db", headers={"Host": "10.0.0.5:8000"})
+    assert probe.status_code == 200
+    assert httpx.get(f"{live_server.url}/signin", headers={"Host": "10.0.0.5"}).status_code == 400

@@ -72,7 +72,7 @@ def test_parallel_wrong_guesses_verify_at_most_five_passwords(
     assert after == (429 if statuses[400] == 5 else 303)
 
 
-def test_a_right_password_inside_a_burst_of_wrong_ones_is_refused(
+def test_a_right_password_inside_a_burst_is_never_the_sixth_verified(
     client: Client, engine: Engine
 ) -> None:
     create_account(engine, "burst@example.com")
@@ -97,7 +97,7 @@ def test_refused_guesses_do_not_extend_the_lockout(db_url: str) -> None:
     with TestClient(app=app) as client:
         for _ in range(5):
             assert sign_in(client, "patient@example.com", WRONG).status_code == 400
-        for minutes in (1, 5, 14):
+        for minutes in (1, 2, 3, 5, 8, 14):  # six refused guesses inside the window
             moment[0] = datetime(2026, 11, 24, 12, minutes, tzinfo=UTC)
             assert sign_in(client, "patient@example.com", WRONG).status_code == 429
         moment[0] = datetime(2026, 11, 24, 12, 16, tzinfo=UTC)  # the first five have aged out
@@ -203,3 +203,13 @@ def test_reset_mails_are_allowed_again_after_an_hour(db_url: str, tmp_path: Path
         moment[0] += timedelta(hours=1, minutes=1)
         submit(client, "/password/forgot", "/password/forgot", {"email": "again@example.com"})
     assert len(list(outbox.glob("*.eml"))) == 4
+
+
+def test_the_right_current_password_with_a_weak_new_one_never_locks_out(
+    signed_in: Client, engine: Engine
+) -> None:
+    weak = {"current_password": PASSWORD, "new_password": "short"}
+    for _ in range(6):
+        assert submit(signed_in, "/account", "/account/password", weak).status_code == 400
+    strong = {"current_password": PASSWORD, "new_password": "a brand new passphrase"}
+    assert submit(signed_in, "/account", "/account/password", strong).status_code == 303

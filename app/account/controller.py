@@ -113,7 +113,7 @@ class AccountController(Controller):
         current = raw_password(errors, "current_password", data, label="Current password")
         password = new_password(errors, "new_password", data, email=user.email)
         status = 400
-        if "current_password" not in errors and (
+        if not errors and (  # a weak new password is refused before the current is checked
             problem := await _password_problem(
                 request, db, user, current, wrong="That is not your current password."
             )

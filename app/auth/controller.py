@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 from app.auth import service
 from app.auth.forms import account_email, new_password, parse_signup
-from app.auth.guards import SignedIn, requires_login
+from app.auth.guards import MaybeSignedIn, SignedIn, requires_login
 from app.auth.sessions import (
     ANON_COOKIE,
     SESSION_COOKIE,
@@ -39,7 +39,6 @@ from app.pages import (
     signing_of,
     site_cookie,
     url_for,
-    user_of,
 )
 
 
@@ -49,9 +48,14 @@ def session_cookie(request: HTMXRequest, token: str) -> Cookie:
     return site_cookie(settings, SESSION_COOKIE, value, max_age=settings.session_max_age)
 
 
-def sign_in(request: HTMXRequest, db: DbSession, user: User, next_url: str) -> Redirect:
-    """A fresh session (never one the client proposed), replacing any current one."""
-    current: Authenticated | None = request.scope.get("auth")
+def sign_in(
+    request: HTMXRequest,
+    db: DbSession,
+    user: User,
+    next_url: str,
+    current: Authenticated | None,
+) -> Redirect:
+    """A fresh session (never one the client proposed), replacing the current one if any."""
     if current is not None:
         end_session(db, current.session_id)
     token = start_session(
@@ -63,18 +67,26 @@ def sign_in(request: HTMXRequest, db: DbSession, user: User, next_url: str) -> R
 
 class AuthController(Controller):
     @get("/", name="home", sync_to_thread=False)
-    def home(self, request: HTMXRequest) -> Redirect:
-        target = "tasks:list" if user_of(request) else "auth:signin"
+    def home(self, request: HTMXRequest, maybe_signed_in: MaybeSignedIn) -> Redirect:
+        target = "tasks:list" if maybe_signed_in else "auth:signin"
         return Redirect(url_for(request, target), status_code=303)
 
     @get("/signup", name="auth:signup", sync_to_thread=False)
-    def signup_form(self, request: HTMXRequest) -> Template | Redirect:
-        if user_of(request):
+    def signup_form(
+        self, request: HTMXRequest, maybe_signed_in: MaybeSignedIn
+    ) -> Template | Redirect:
+        if maybe_signed_in:
             return Redirect(url_for(request, "tasks:list"), status_code=303)
         return render(request, "auth/signup.html", {"values": {}, "errors": {}})
 
     @post("/signup", name="auth:signup-post")
-    async def signup(self, request: HTMXRequest, db: DbSession, data: FormData) -> Any:
+    async def signup(
+        self,
+        request: HTMXRequest,
+        db: DbSession,
+        maybe_signed_in: MaybeSignedIn,
+        data: FormData,
+    ) -> Any:
         signup, errors = parse_signup(data)
         values = {"name": field(data, "name"), "email": field(data, "email")}
         if errors:
@@ -88,16 +100,28 @@ class AuthController(Controller):
             return render(
                 request, "auth/signup.html", {"values": values, "errors": errors}, status=409
             )
-        return await in_thread(lambda: sign_in(request, db, user, url_for(request, "tasks:list")))
+        target = url_for(request, "tasks:list")
+        return await in_thread(lambda: sign_in(request, db, user, target, maybe_signed_in))
 
     @get("/signin", name="auth:signin", sync_to_thread=False)
-    def signin_form(self, request: HTMXRequest, next: FromQuery[str | None] = None) -> Any:
-        if user_of(request):
+    def signin_form(
+        self,
+        request: HTMXRequest,
+        maybe_signed_in: MaybeSignedIn,
+        next: FromQuery[str | None] = None,
+    ) -> Any:
+        if maybe_signed_in:
             return Redirect(safe_next(next, url_for(request, "tasks:list")), status_code=303)
         return render(request, "auth/signin.html", {"values": {}, "next": safe_next(next, "")})
 
     @post("/signin", name="auth:signin-post")
-    async def signin(self, request: HTMXRequest, db: DbSession, data: FormData) -> Any:
+    async def signin(
+        self,
+        request: HTMXRequest,
+        db: DbSession,
+        maybe_signed_in: MaybeSignedIn,
+        data: FormData,
+    ) -> Any:
         typed, password = field(data, "email").strip(), field(data, "password")
         context = {"values": {"email": typed}, "next": safe_next(field(data, "next"), "")}
         email = account_email(typed)  # None: no account can have it, nothing to verify
@@ -117,7 +141,8 @@ class AuthController(Controller):
         if not user:
             context["form_error"] = "That email and password do not match an account."
             return render(request, "auth/signin.html", context, status=400)
-        return await in_thread(lambda: sign_in(request, db, user, field(data, "next")))
+        target = field(data, "next")
+        return await in_thread(lambda: sign_in(request, db, user, target, maybe_signed_in))
 
     @post("/signout", name="auth:signout", guards=[requires_login], sync_to_thread=True)
     def signout(self, request: HTMXRequest, db: DbSession, signed_in: SignedIn) -> Redirect:
@@ -136,10 +161,13 @@ class AuthController(Controller):
     @post("/password/forgot", name="auth:forgot-post", sync_to_thread=True)
     def forgot(self, request: HTMXRequest, db: DbSession, data: FormData) -> Template:
         email = account_email(field(data, "email"))
+        engine: Engine = request.app.state.engine
+        allowed = email is not None and service.may_send_reset_mail(
+            engine, email, now=now_of(request)
+        )
         user = service.user_by_email(db, email) if email else None
         background = None
-        engine: Engine = request.app.state.engine
-        if user is not None and service.may_send_reset_mail(engine, user, now=now_of(request)):
+        if user is not None and allowed:
             token = service.make_reset_token(signing_of(request), user)
             link = settings_of(request).absolute_url(url_for(request, "auth:reset", token=token))
             body = (

@@ -21,6 +21,8 @@ from app.models import User
 # Handler parameters: `user: CurrentUser` and `signed_in: SignedIn` (see app.main).
 CurrentUser: TypeAlias = Annotated[User, Dependency(kind="named")]
 SignedIn: TypeAlias = Annotated[Authenticated, Dependency(kind="named")]
+# On pages anyone may open (sign-in, sign-up): who is signed in, if anyone.
+MaybeSignedIn: TypeAlias = Annotated[Authenticated | None, Dependency(kind="named")]
 
 
 def requires_login(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
@@ -39,6 +41,12 @@ def provide_user(request: HTMXRequest) -> User:
     if user is None:
         raise LoginRequired()
     return user
+
+
+def provide_maybe_signed_in(request: HTMXRequest) -> Authenticated | None:
+    """The `maybe_signed_in` dependency: the session, or None when signed out."""
+    auth: Authenticated | None = request.scope.get("auth")
+    return auth
 
 
 def provide_signed_in(request: HTMXRequest) -> Authenticated:

@@ -106,10 +106,12 @@ async def _csrf_problem(request: HTMXRequest, signing: Signing, binding: str) ->
 
 
 def _same_site(request: HTMXRequest) -> bool:
-    """An Origin (or, without one, a Referer) naming another site is refused."""
-    host = request.headers.get("host", "").lower()
+    """An Origin (or, without one, a Referer) naming another site is refused. This site is
+    the public address (BASE_URL), or the Host the request names (a proxy may pass its own)."""
+    settings: Settings = request.app.state.settings
+    ours = {request.headers.get("host", "").lower(), urlsplit(settings.base_url).netloc.lower()}
     origin = request.headers.get("origin")
     if origin is not None:
-        return origin != "null" and urlsplit(origin).netloc.lower() == host
+        return origin != "null" and urlsplit(origin).netloc.lower() in ours
     referer = request.headers.get("referer")
-    return not referer or urlsplit(referer).netloc.lower() == host
+    return not referer or urlsplit(referer).netloc.lower() in ours

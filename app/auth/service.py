@@ -91,7 +91,7 @@ async def authenticate(
         return None
     if new_hash:  # an older scheme (bcrypt): upgrade to argon2id now that we know the password
         user.password_hash = new_hash
-    await in_thread(lambda: throttle.forget(db, PASSWORD_CHECKS, subject=email))
+    await in_thread(lambda: throttle.forget(engine, PASSWORD_CHECKS, subject=email))
     return user
 
 
@@ -125,14 +125,16 @@ async def check_password(
     )
     ok, _ = await hashing.verify(password, user.password_hash)
     if ok:
-        await in_thread(lambda: throttle.forget(db, PASSWORD_CHECKS, subject=user.email))
+        await in_thread(lambda: throttle.forget(engine, PASSWORD_CHECKS, subject=user.email))
     return ok
 
 
-def may_send_reset_mail(engine: Engine, user: User, *, now: datetime) -> bool:
-    """At most 3 reset mails per address per hour, however many times the form is posted."""
+def may_send_reset_mail(engine: Engine, email: str, *, now: datetime) -> bool:
+    """At most 3 reset mails per address per hour, however many times the form is posted.
+    Counted for every address asked for, registered or not, so that the time the request
+    takes does not tell which addresses have an account."""
     try:
-        throttle.admit(engine, RESET_MAILS, subject=user.email, remote_addr=None, now=now)
+        throttle.admit(engine, RESET_MAILS, subject=email, remote_addr=None, now=now)
     except throttle.Throttled:
         return False
     return True

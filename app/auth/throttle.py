@@ -73,11 +73,13 @@ def admit(
         raise Throttled()
 
 
-def forget(db: Session, limit: Limit, *, subject: str) -> None:
+def forget(engine: Engine, limit: Limit, *, subject: str) -> None:
     """The guarded work succeeded (the right password): earlier attempts no longer count.
-    Runs in the request's transaction, so it only takes effect if the request succeeds."""
-    db.execute(
-        delete(Attempt).where(
-            col(Attempt.kind) == limit.kind, col(Attempt.subject) == subject.strip().lower()
+    Committed at once, like `admit`: the right password clears the count even when the
+    request then fails for another reason (a weak new password, say)."""
+    subject = subject.strip().lower()
+    with Session(engine) as session:
+        session.execute(
+            delete(Attempt).where(col(Attempt.kind) == limit.kind, col(Attempt.subject) == subject)
         )
-    )
+        session.commit()

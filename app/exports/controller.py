@@ -24,6 +24,7 @@ from app.exports.formats import (
 from app.forms import field
 from app.pages import now_of, redirect, render, url_for
 from app.tasks import service
+from app.tasks.listing import ListParams
 
 UploadForm = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
 
@@ -97,6 +98,6 @@ class ExportController(Controller):
         skipped = f" Skipped {len(rejected)} rows with problems." if rejected else ""
         return redirect(
             request,
-            url_for(request, "tasks:list") + "?status=all",
+            ListParams(status="all", path=url_for(request, "tasks:list")).url(),
             flash=f"Imported {len(valid)} task{'' if len(valid) == 1 else 's'}.{skipped}",
         )

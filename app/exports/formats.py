@@ -155,18 +155,34 @@ def _json_rows(text: str) -> list[dict[str, str]]:
 
 MAX_JSON_DEPTH = 8  # an export is {"tasks": [{..., "tags": [...]}]}: depth 4
 MAX_NUMBER_CHARS = 40
-_JSON_STRING = re.compile(r'"(?:\\.|[^"\\])*"')
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_STRUCTURE = re.compile(r'[\[\]{}"\\]')
 
 
 def _nesting_depth(text: str) -> int:
-    """How deeply arrays and objects nest, counted before parsing (brackets in strings aside),
-    so that a hostile file cannot exhaust the parser's recursion."""
-    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    """How deeply arrays and objects nest, counted before parsing (brackets inside strings
+    aside), so that a hostile file cannot exhaust the parser's recursion. One linear pass
+    over the structural characters: a pattern over whole strings backtracks quadratically
+    on a file of unterminated escapes."""
     depth = deepest = 0
-    for char in brackets:
-        depth += 1 if char in "[{" else -1
-        deepest = max(deepest, depth)
+    in_string = False
+    escaped_at = -1  # the position of the character a backslash escapes
+    for match in _STRUCTURE.finditer(text):
+        char, at = match.group(), match.start()
+        if in_string:
+            if at == escaped_at:
+                continue
+            if char == "\\":
+                escaped_at = at + 1
+            elif char == '"':
+                in_string = False
+            continue
+        if char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
     return deepest
 
 

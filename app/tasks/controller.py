@@ -20,6 +20,7 @@ from app.tasks.dates import LocalNow
 from app.tasks.forms import form_values, parse_task_form
 from app.tasks.listing import (
     LIST_FIELDS,
+    Q_MAX,
     InvalidListParameter,
     ListParams,
     list_tasks,
@@ -119,6 +120,7 @@ def list_response(
         "values": {},
         "errors": {},
         "list_flashes": flashes or [],
+        "q_max": Q_MAX,
         **FORM_CHOICES,
     }
     if fragment:

@@ -7,6 +7,7 @@ WHERE clause from `live_task` / `trashed_task`. A handler never writes its own p
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from litestar.exceptions import NotFoundException
 from sqlalchemy import ColumnElement
@@ -52,9 +53,14 @@ def get_task(db: Session, user_id: uuid.UUID, task_id: uuid.UUID) -> Task:
     return task
 
 
-def trashed_tasks(db: Session, user_id: uuid.UUID) -> list[Task]:
-    """The Trash page: the user's deleted tasks, most recently deleted first."""
-    statement = trash_of(user_id).order_by(col(Task.deleted_at).desc(), col(Task.id).desc())
+def trashed_tasks(db: Session, user_id: uuid.UUID, *, since: datetime) -> list[Task]:
+    """The Trash page: the user's tasks deleted since a moment, most recent first (older
+    ones await the scheduled purge and are no longer shown)."""
+    statement = (
+        trash_of(user_id)
+        .where(col(Task.deleted_at) >= since)
+        .order_by(col(Task.deleted_at).desc(), col(Task.id).desc())
+    )
     return list(db.scalars(statement.limit(TRASH_PAGE_SIZE)))
 
 

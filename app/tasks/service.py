@@ -51,7 +51,7 @@ def create_task(
         if form_token and (existing := _task_of_form(db, owner_id, form_token)):
             return existing
         raise
-    set_tags(db, owner_id=owner_id, task_id=task.id, names=data.tags)
+    set_tags(db, task=task, names=data.tags)
     return task
 
 
@@ -72,7 +72,7 @@ def update_task(
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise StaleVersion()
-    set_tags(db, owner_id=owner_id, task_id=task_id, names=data.tags)
+    set_tags(db, task=task, names=data.tags)
     db.refresh(task)  # the UPDATE went around the ORM
     return task
 
@@ -201,8 +201,10 @@ def purge_trash(db: Session, *, now: datetime, owner_id: uuid.UUID | None = None
     return int(db.execute(statement).rowcount)  # type: ignore[attr-defined]
 
 
-def set_tags(db: Session, *, owner_id: uuid.UUID, task_id: uuid.UUID, names: list[str]) -> None:
-    """Link exactly these tags (the user's own, created on first use, matched ignoring case)."""
+def set_tags(db: Session, *, task: Task, names: list[str]) -> None:
+    """Link exactly these tags to a task found through the scoped queries (its owner's tags,
+    created on first use, matched ignoring case)."""
+    owner_id, task_id = task.user_id, task.id
     wanted = {name.lower(): name for name in names}
     existing = (
         {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from litestar import Controller, get, post
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
@@ -19,8 +21,10 @@ class TrashController(Controller):
 
     @get("/", name="trash:show", sync_to_thread=True)
     def show(self, request: HTMXRequest, db: DbSession, user: CurrentUser) -> Template:
-        service.purge_trash(db, now=now_of(request), owner_id=user.id)  # the 30 days, lazily
-        context = {"tasks": trashed_tasks(db, user.id), "days": service.TRASH_DAYS}
+        # Reads never write (SPEC §10): what is past 30 days is hidden here and deleted for
+        # good by `python -m app purge-trash` on a schedule.
+        since = now_of(request) - timedelta(days=service.TRASH_DAYS)
+        context = {"tasks": trashed_tasks(db, user.id, since=since), "days": service.TRASH_DAYS}
         return render(request, "trash/index.html", context)
 
     @post("/empty", name="trash:empty", sync_to_thread=True)
