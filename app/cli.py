@@ -61,6 +61,49 @@ def purge_trash_command() -> None:
     click.echo(f"Purged {count} task{'' if count == 1 else 's'} from the Trash.")
 
 
+@cli.command("seed")
+@click.option("--users", default=10, show_default=True, type=click.IntRange(min=0))
+@click.option("--tasks-per-user", default=50, show_default=True, type=click.IntRange(min=0))
+@click.option(
+    "--heavy-user-tasks",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Also heavy@example.com with this many tasks.",
+)
+@click.option(
+    "--seed",
+    "rng_seed",
+    default=1,
+    show_default=True,
+    type=int,
+    help="The same seed gives the same data.",
+)
+def seed_command(users: int, tasks_per_user: int, heavy_user_tasks: int, rng_seed: int) -> None:
+    """Fill the database with demo users (user1@example.com…, password password-1234)."""
+    from app.db import create_db_engine
+    from app.seed import seed
+
+    settings = _settings_or_exit()
+    if settings.is_sqlite:
+        migrate_to_head(settings.database_url)
+    engine = create_db_engine(settings)
+    try:
+        report = seed(
+            engine,
+            users=users,
+            tasks_per_user=tasks_per_user,
+            heavy_user_tasks=heavy_user_tasks,
+            rng_seed=rng_seed,
+            progress=lambda line: click.echo(f"  {line}", err=True),
+        )
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        engine.dispose()
+    click.echo(f"Seeded {report.users} users, {report.tasks:,} tasks, {report.tags} tags.")
+
+
 def _settings_or_exit() -> Settings:
     try:
         return load_settings()

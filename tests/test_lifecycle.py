@@ -486,3 +486,50 @@ def test_a_quick_add_form_submitted_twice_creates_one_task(
     for _ in range(2):
         assert client.post("/tasks", data=form, follow_redirects=False).status_code == 303
     assert [t.title for t in all_tasks(engine)] == ["Once"]
+
+
+def test_seed_fills_the_database_with_demo_users_who_can_sign_in(
+    db_url: str, engine: Engine, client: Client
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from sqlalchemy import func
+
+    from tests.conftest import ROOT, TEST_SECRET
+
+    env = os.environ | {"DATABASE_URL": db_url, "SECRET_KEY": TEST_SECRET}
+    command = [sys.executable, "-m", "app", "seed", "--users", "3", "--tasks-per-user", "40"]
+    result = subprocess.run(  # noqa: S603
+        [*command, "--heavy-user-tasks", "120"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Seeded 4 users, 240 tasks" in result.stdout
+    with Session(engine) as session:
+        per_user = dict(
+            session.execute(
+                select(User.email, func.count(Task.id)).join(Task).group_by(User.email)
+            ).all()
+        )
+        statuses = set(session.scalars(select(Task.status)))
+        recurring = session.scalar(select(func.count()).where(Task.recurrence != "none"))
+    assert per_user == {
+        "user1@example.com": 40,
+        "user2@example.com": 40,
+        "user3@example.com": 40,
+        "heavy@example.com": 120,
+    }
+    assert statuses == {"pending", "completed"} and recurring
+    assert sign_in(client, "user2@example.com", "password-1234").status_code == 303
+    page = client.get("/tasks?status=all")
+    assert 'data-total="40"' in page.text
+    again = subprocess.run(  # noqa: S603
+        command, cwd=ROOT, capture_output=True, text=True, env=env, timeout=120
+    )
+    assert again.returncode != 0 and "exist already" in again.stderr

@@ -1,0 +1,325 @@
+"""The list page over real HTTP against the floor of SPEC §12, and under a sign-in flood.
+
+    uv run python -m bench.serve                     # the reference set: ~10 minutes
+    uv run python -m bench.serve --users 50 --tasks-per-user 200 --heavy 20000 --rounds 3
+
+Starts a throwaway PostgreSQL 15 cluster, fills it with `python -m app seed` (users ×
+tasks-per-user, plus heavy@example.com), runs `VACUUM ANALYZE`, then serves Taskwise
+(`uvicorn app.main:app`) and the floor (`uvicorn bench.floor:app`) side by side, one worker
+each, and measures each with `wrk -t1 -c16` (needs Debian's wrk) in interleaved rounds:
+requests per second, p95, non-2xx answers. Prints medians and the ratios SPEC §12 targets,
+then the list's p95 alone and during a flood of 16 clients posting wrong passwords (random
+emails from random forwarded addresses, as a distributed attacker would), and the worker's
+memory. Figures go to docs/PERFORMANCE.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import psycopg2
+
+from tests.conftest import ROOT
+from tests.pg_cluster import free_port, running_cluster
+
+WRK = shutil.which("wrk") or "/usr/bin/wrk"
+SECRET = "bench-secret-key-that-is-long-enough-0123456789"  # noqa: S105 - a throwaway cluster
+REPORT = """
+done = function(summary, latency, requests)
+  local failures = summary.errors.connect + summary.errors.read + summary.errors.write
+    + summary.errors.timeout
+  io.write(string.format("BENCH rps=%.1f p95_ms=%.2f non2xx=%d failures=%d\\n",
+    summary.requests / (summary.duration / 1e6), latency:percentile(95) / 1000,
+    summary.errors.status, failures))
+end
+"""
+FLOOD = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Cookie"] = "{cookie}"
+counter = 0
+request = function()
+  counter = counter + 1
+  local who = math.random(1, 1000000000)
+  wrk.headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", who % 250,
+    math.floor(who / 250) % 250, math.floor(who / 62500) % 250)
+  local body = string.format("_csrf_token={token}&email=nobody%d@example.com&password=wrong-%d",
+    who, counter)
+  return wrk.format(nil, "/signin", nil, body)
+end
+"""
+
+
+@dataclass
+class Run:
+    rps: float
+    p95_ms: float
+    non2xx: int
+    failures: int
+
+
+def wrk(url: str, cookie: str, *, seconds: int, connections: int, script: Path) -> Run:
+    out = subprocess.run(  # noqa: S603 - our own arguments
+        [
+            WRK,
+            "-t1",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "-s",
+            str(script),
+            "-H",
+            f"Cookie: {cookie}",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    match = re.search(r"BENCH rps=([\d.]+) p95_ms=([\d.]+) non2xx=(\d+) failures=(\d+)", out)
+    if not match:
+        raise RuntimeError(f"wrk printed no figures:\n{out}")
+    rps, p95, non2xx, failures = match.groups()
+    return Run(float(rps), float(p95), int(non2xx), int(failures))
+
+
+@contextmanager
+def server(
+    module: str, port: int, env: dict[str, str], log: Path, cwd: Path = ROOT
+) -> Iterator[int]:
+    """uvicorn serving `module` on the port; yields the worker's pid."""
+    with log.open("wb") as out:
+        process = subprocess.Popen(  # noqa: S603
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                module,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-access-log",
+                "--log-level",
+                "warning",
+            ],
+            cwd=cwd,
+            env=env | {"PYTHONPATH": str(cwd)},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    httpx.get(f"http://127.0.0.1:{port}/health/db", timeout=1)
+                    break
+                except httpx.TransportError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError(log.read_text()[-2000:]) from None
+                    time.sleep(0.2)
+            yield process.pid
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def sign_in(base: str, email: str) -> str:
+    """The session cookie of a fresh sign-in (valid on both servers: same database and key)."""
+    with httpx.Client(base_url=base) as client:
+        page = client.get("/signin").text
+        token = re.search(r'name="_csrf_token" value="([^"]+)"', page)
+        if token is None:
+            raise RuntimeError("no CSRF field on /signin")
+        client.post(
+            "/signin",
+            data={"_csrf_token": token.group(1), "email": email, "password": "password-1234"},
+        )
+        cookie = client.cookies.get("taskwise_session")
+        if not cookie:
+            raise RuntimeError(f"sign-in as {email} failed")
+        return f"taskwise_session={cookie}"
+
+
+def anonymous_form(base: str) -> tuple[str, str]:
+    with httpx.Client(base_url=base) as client:
+        page = client.get("/signin").text
+        token = re.search(r'name="_csrf_token" value="([^"]+)"', page)
+        if token is None:
+            raise RuntimeError("no CSRF field on /signin")
+        return f"taskwise_anon={client.cookies.get('taskwise_anon')}", token.group(1)
+
+
+def rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    match = re.search(r"VmRSS:\s+(\d+) kB", status)
+    return int(match.group(1)) / 1024 if match else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=1000)
+    parser.add_argument("--tasks-per-user", type=int, default=1000)
+    parser.add_argument("--heavy", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--app-dir",
+        type=Path,
+        default=ROOT,
+        help="serve (and migrate with) another checkout, e.g. an older commit, for a before/after",
+    )
+    parser.add_argument("--only", choices=["all", "list", "flood"], default="all")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("bench.serve needs wrk (apt-get install wrk)")
+
+    work = Path(tempfile.mkdtemp(prefix="taskwise-bench-"))
+    report, flood_script = work / "report.lua", work / "flood.lua"
+    report.write_text(REPORT)
+    with running_cluster() as cluster:
+        url = cluster.create_database("bench")
+        env = os.environ | {"DATABASE_URL": url, "SECRET_KEY": SECRET, "DEBUG": "false"}
+        app_dir = args.app_dir.resolve()
+        subprocess.run(  # noqa: S603 - that checkout's own migrations
+            [sys.executable, "-m", "alembic", "upgrade", "head"],
+            cwd=app_dir,
+            env=env | {"PYTHONPATH": str(app_dir)},
+            check=True,
+            capture_output=True,
+        )
+        started = time.perf_counter()
+        subprocess.run(  # noqa: S603
+            [
+                sys.executable,
+                "-m",
+                "app",
+                "seed",
+                "--users",
+                str(args.users),
+                "--tasks-per-user",
+                str(args.tasks_per_user),
+                "--heavy-user-tasks",
+                str(args.heavy),
+            ],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        print(f"seeded in {time.perf_counter() - started:.0f} s")
+        conn = psycopg2.connect(url)
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute("VACUUM ANALYZE")
+        conn.close()
+
+        app_port, floor_port = free_port(), free_port()
+        app_env = env | {"BASE_URL": f"http://127.0.0.1:{app_port}"}
+        with (
+            server("app.main:app", app_port, app_env, work / "app.log", app_dir) as app_pid,
+            server("bench.floor:app", floor_port, env, work / "floor.log"),
+        ):
+            app_url, floor_url = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{floor_port}"
+            cookies = {
+                "1,000 tasks": sign_in(app_url, "user1@example.com"),
+                f"{args.heavy:,} tasks": sign_in(app_url, "heavy@example.com"),
+            }
+            heavy = cookies[f"{args.heavy:,} tasks"]
+
+            def measure(url: str, cookie: str) -> Run:
+                return wrk(
+                    url, cookie, seconds=args.seconds, connections=args.connections, script=report
+                )
+
+            if args.only in ("all", "list"):
+                results: dict[tuple[str, str], list[Run]] = {}
+                views = {
+                    "default": "/tasks",
+                    "page 1000": "/tasks?page=1000",
+                    "search": "/tasks?status=all&q=plumber",
+                    "sort=priority": "/tasks?sort=priority",
+                    "sort=title": "/tasks?sort=title",
+                }
+                for round_ in range(args.rounds):
+                    for who, cookie in cookies.items():
+                        for name, base in (("taskwise", app_url), ("floor", floor_url)):
+                            results.setdefault((who, name), []).append(
+                                measure(f"{base}/tasks", cookie)
+                            )
+                    for view, path in views.items():
+                        results.setdefault(("heavy", view), []).append(
+                            measure(app_url + path, heavy)
+                        )
+                    print(f"round {round_ + 1}/{args.rounds} done", flush=True)
+
+                def median(key: tuple[str, str], field: str) -> float:
+                    return statistics.median(getattr(run, field) for run in results[key])
+
+                print(
+                    "\n| list page, default view | Taskwise req/s | floor req/s | ratio | non-2xx |"
+                )
+                print("| --- | ---: | ---: | ---: | ---: |")
+                for who in cookies:
+                    ours, floor = median((who, "taskwise"), "rps"), median((who, "floor"), "rps")
+                    bad = sum(r.non2xx + r.failures for r in results[(who, "taskwise")])
+                    print(
+                        f"| user with {who} | {ours:.0f} | {floor:.0f} | {ours / floor:.2f} | {bad} |"
+                    )
+                base_rps = median(("heavy", "default"), "rps")
+                print("\n| heavy user, view | req/s | cost vs default page 1 |")
+                print("| --- | ---: | ---: |")
+                for view in views:
+                    rps = median(("heavy", view), "rps")
+                    print(f"| {view} | {rps:.0f} | {base_rps / rps:.2f}x |")
+
+            if args.only in ("all", "flood"):
+                anon_cookie, token = anonymous_form(app_url)
+                flood_script.write_text(FLOOD.format(cookie=anon_cookie, token=token))
+                alone, during = [], []
+                for _ in range(args.rounds):
+                    alone.append(measure(f"{app_url}/tasks", cookies["1,000 tasks"]))
+                    flood = subprocess.Popen(  # noqa: S603
+                        [
+                            WRK,
+                            "-t1",
+                            "-c16",
+                            f"-d{args.seconds + 2}s",
+                            "-s",
+                            str(flood_script),
+                            app_url,
+                        ],
+                        stdout=subprocess.PIPE,
+                        text=True,
+                    )
+                    time.sleep(1)
+                    during.append(measure(f"{app_url}/tasks", cookies["1,000 tasks"]))
+                    flood_out = flood.communicate()[0]
+                p95_alone = statistics.median(r.p95_ms for r in alone)
+                p95_flood = statistics.median(r.p95_ms for r in during)
+                bad = sum(r.non2xx + r.failures for r in during)
+                print(
+                    "\n| list p95 | alone | during a 16-client sign-in flood | ratio | list non-2xx |"
+                )
+                print("| --- | ---: | ---: | ---: | ---: |")
+                print(
+                    f"| ms | {p95_alone:.1f} | {p95_flood:.1f} | {p95_flood / p95_alone:.2f} | {bad} |"
+                )
+                print("last flood run (sign-ins):", " ".join(flood_out.split()[-12:]))
+            print(f"\nTaskwise worker RSS after the runs: {rss_mb(app_pid):.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
