@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -51,6 +52,16 @@ def user_of(request: HTMXRequest) -> User | None:
 def url_for(request: HTMXRequest, name: str, **path_parameters: Any) -> str:
     """The path of a named route, as templates get it from `url_for`."""
     return request.app.route_reverse(name, **path_parameters)
+
+
+_NIL = uuid.UUID(int=0)
+
+
+def url_pattern(request: HTMXRequest, name: str, parameter: str) -> str:
+    """A route's path with `{}` in place of its one UUID parameter: reversed once for a page
+    of rows, then `pattern.format(id)` per row (route_reverse was a third of a list's
+    rendering time when called for every link of every row)."""
+    return url_for(request, name, **{parameter: _NIL}).replace(str(_NIL), "{}")
 
 
 def wants_fragment(request: HTMXRequest) -> bool:

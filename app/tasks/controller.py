@@ -14,7 +14,15 @@ from app.auth.guards import CurrentUser, requires_login
 from app.db import DbSession
 from app.forms import FormData, field, parse_int
 from app.models import VERSION_MAX, Priority, Recurrence, Task, User
-from app.pages import now_of, redirect, render, safe_next, url_for, wants_fragment
+from app.pages import (
+    now_of,
+    redirect,
+    render,
+    safe_next,
+    url_for,
+    url_pattern,
+    wants_fragment,
+)
 from app.tasks import service
 from app.tasks.dates import LocalNow
 from app.tasks.forms import form_values, parse_task_form
@@ -30,6 +38,7 @@ from app.tasks.listing import (
 from app.tasks.queries import get_task, tags_of
 
 VARY = {"Vary": "HX-Request"}
+ROW_ACTIONS = ("detail", "edit", "toggle", "delete")
 FORM_CHOICES = {
     "priorities": [p.value for p in Priority],
     "recurrences": [r.value for r in Recurrence],
@@ -94,13 +103,20 @@ def form_response(
     return render(request, page, context, status=status, headers=VARY)
 
 
+def row_links(request: HTMXRequest) -> dict[str, str]:
+    """The links of a task row, as `{}` patterns built once per page (see url_pattern)."""
+    links = {name: url_pattern(request, f"tasks:{name}", "task_id") for name in ROW_ACTIONS}
+    return links | {"list": url_for(request, "tasks:list")}
+
+
 def row_response(
     request: HTMXRequest, db: DbSession, user: User, *tasks: Task, status: int = 200
 ) -> Template:
     """The rows of these tasks, for htmx to swap in where the first one was."""
     now = local_now(request, user)
     rows = [row_of(task, tags_of(db, user.id, task.id), now) for task in tasks]
-    return render(request, "tasks/_rows.html", {"rows": rows}, headers=VARY, status=status)
+    context = {"rows": rows, "links": row_links(request)}
+    return render(request, "tasks/_rows.html", context, headers=VARY, status=status)
 
 
 def list_response(
@@ -121,6 +137,7 @@ def list_response(
         "errors": {},
         "list_flashes": flashes or [],
         "q_max": Q_MAX,
+        "links": row_links(request),
         **FORM_CHOICES,
     }
     if fragment:
