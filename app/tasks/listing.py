@@ -11,12 +11,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 from litestar.exceptions import HTTPException
-from sqlalchemy import ColumnElement, and_, case, func, literal_column, or_
+from sqlalchemy import ColumnElement, and_, func, literal_column, or_
 from sqlmodel import Session, col
 
 from app.db import fold
 from app.forms import parse_int
-from app.models import TAG_MAX, Priority, Status, Tag, Task, TaskTag
+from app.models import PRIORITY_RANK_SQL, TAG_MAX, Priority, Status, Tag, Task, TaskTag
 from app.tasks.dates import LocalNow, is_overdue, relative_due
 from app.tasks.queries import tags_of_user, tasks_of
 
@@ -34,11 +34,8 @@ PAGE_MAX = 10**9  # any page past the end shows the last one; this only bounds t
 SEARCH_TEXT: ColumnElement[str] = literal_column(
     "tasks.title || ' ' || coalesce(tasks.description, '')"
 )
-PRIORITY_RANK = case(
-    {Priority.high.value: 3, Priority.medium.value: 2, Priority.low.value: 1},
-    value=col(Task.priority),
-    else_=0,
-)
+# The expression of ix_tasks_live_status_priority, as literal SQL for the planner to match.
+PRIORITY_RANK: ColumnElement[int] = literal_column(f"({PRIORITY_RANK_SQL})")
 
 
 # --- parameters -------------------------------------------------------------------------------
