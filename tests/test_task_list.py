@@ -453,3 +453,55 @@ def test_each_sort_of_a_tab_is_served_by_an_index_on_postgresql(
     finally:
         engine.dispose()
     assert index in plan and "Sort" not in plan, plan
+
+
+def test_other_tabs_count_up_to_a_cap_the_shown_tab_exactly(
+    client: TestClient[Litestar], engine: Engine
+) -> None:
+    """Counting every task for every tab grew with the user (SPEC §12); the tab shown, which
+    data-total and the pages depend on, is still counted exactly."""
+    from sqlalchemy import insert
+    from uuid_utils.compat import uuid7
+
+    from app.models import Task
+
+    me = create_account(engine, "many@example.com")
+    pending = [
+        {"id": uuid7(), "user_id": me.id, "title": f"Task {n}", "status": "pending"}
+        for n in range(1002)
+    ]
+    done = [
+        {
+            "id": uuid7(),
+            "user_id": me.id,
+            "title": f"Done {n}",
+            "status": "completed",
+            "completed_at": datetime(2026, 11, 1, tzinfo=UTC),
+        }
+        for n in range(3)
+    ]
+    with engine.begin() as conn:
+        conn.execute(insert(Task), pending)
+        conn.execute(insert(Task), done)
+    sign_in(client, "many@example.com")
+
+    def tab_counts(html: str) -> dict[str, str]:
+        pattern = r'data-status-tab="(\w+)".*?<span class="count">([^<]+)</span>'
+        return dict(re.findall(pattern, html, re.S))
+
+    shown = client.get("/tasks").text
+    assert 'data-total="1002"' in shown
+    assert tab_counts(shown) == {
+        "pending": "1,002",
+        "overdue": "0",
+        "completed": "3",
+        "all": "1,000+",
+    }
+    completed = client.get("/tasks?status=completed").text
+    assert 'data-total="3"' in completed
+    assert tab_counts(completed) == {
+        "pending": "1,000+",
+        "overdue": "0",
+        "completed": "3",
+        "all": "1,000+",
+    }

@@ -11,8 +11,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from litestar.exceptions import HTTPException
-from sqlalchemy import ColumnElement, and_, func, literal_column, or_
-from sqlmodel import Session, col
+from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_
+from sqlalchemy.sql.base import Executable
+from sqlalchemy.sql.selectable import ScalarSelect
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from app.db import fold
 from app.forms import parse_int
@@ -147,9 +150,15 @@ class TaskPage:
     total: int
     page: int
     total_pages: int
-    counts: dict[str, int]
+    counts: dict[str, int]  # exact for the tab shown; others may stop at COUNT_CAP + 1
     all_tags: list[str]
     params: ListParams
+    capped: frozenset[str] = frozenset()  # the tabs counted only up to COUNT_CAP + 1
+
+    def count_label(self, status: str) -> str:
+        """A tab's count as shown: "1,234", or "1,000+" for a capped tab past the cap."""
+        count = self.counts[status]
+        return f"{COUNT_CAP:,}+" if status in self.capped and count > COUNT_CAP else f"{count:,}"
 
     @property
     def page_numbers(self) -> list[int | None]:
@@ -231,20 +240,45 @@ def _ordering(params: ListParams) -> list[Any]:
     return [key.desc() if desc else key.asc(), by_id]
 
 
+COUNT_CAP = 1000
+
+
+def _count(
+    scoped: SelectOfScalar[Task], condition: ColumnElement[bool] | None, *, exact: bool
+) -> ScalarSelect[int]:
+    statement = scoped if condition is None else scoped.where(condition)
+    if exact:
+        return statement.with_only_columns(func.count()).order_by(None).scalar_subquery()
+    first: Select[Any] = statement.with_only_columns(literal_column("1")).order_by(None)
+    capped = first.limit(COUNT_CAP + 1).subquery()
+    return select(func.count()).select_from(capped).scalar_subquery()
+
+
 def list_tasks(db: Session, user_id: uuid.UUID, params: ListParams, now: LocalNow) -> TaskPage:
     """One page of the list in three statements: counts, rows, tags."""
     filters = _filters(user_id, params, now)
     scoped = tasks_of(user_id).where(*filters)
 
-    counts_row = db.execute(
-        scoped.with_only_columns(
+    if params.q:
+        # A search's matches come from the trigram index once: count every tab in that pass.
+        capped: frozenset[str] = frozenset()
+        counts_query: Executable = scoped.with_only_columns(
             func.count(),
             func.count().filter(col(Task.status) == Status.pending),
             func.count().filter(col(Task.status) == Status.completed),
             func.count().filter(overdue_condition(now)),
         ).order_by(None)
-    ).one()
-    counts = dict(zip(STATUSES, (int(n) for n in counts_row), strict=True))
+    else:
+        # The shown tab counted exactly (data-total, the pages), the other tabs only up to
+        # COUNT_CAP + 1 rows each, so that their cost stops growing with the user.
+        capped = frozenset(STATUSES) - {params.status}
+        counts_query = select(
+            *(
+                _count(scoped, _status_condition(status, now), exact=status not in capped)
+                for status in STATUSES
+            )
+        )
+    counts = dict(zip(STATUSES, (int(n) for n in db.execute(counts_query).one()), strict=True))
     total = counts[params.status]
     total_pages = max(1, math.ceil(total / params.per_page))
     page = min(params.page, total_pages)  # past the end shows the last page
@@ -289,6 +323,7 @@ def list_tasks(db: Session, user_id: uuid.UUID, params: ListParams, now: LocalNo
         counts=counts,
         all_tags=all_tags,
         params=replace(params, page=page),
+        capped=capped,
     )
 
 
