@@ -6,7 +6,6 @@ import json
 import logging
 import time
 
-import anyio.to_thread
 from litestar.middleware import ASGIMiddleware
 from litestar.plugins.htmx import HTMXRequest
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -14,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from uuid_utils import uuid4
 
-from app.db import finish, new_session
+from app.db import finish, in_thread, new_session
 from app.errors import response_for
 
 request_log = logging.getLogger("taskwise.request")
@@ -111,7 +110,7 @@ class TransactionMiddleware(ASGIMiddleware):
             nonlocal finished
             finished = True
             if session.in_transaction():
-                await anyio.to_thread.run_sync(lambda: finish(session, success=status < 400))
+                await in_thread(lambda: finish(session, success=status < 400))
             else:
                 session.close()
 
@@ -132,7 +131,7 @@ class TransactionMiddleware(ASGIMiddleware):
             await next_app(scope, receive, send_after_commit)
         finally:
             if not finished:  # no response was started (e.g. the client went away)
-                await anyio.to_thread.run_sync(lambda: finish(session, success=False))
+                await in_thread(lambda: finish(session, success=False))
 
 
 async def _send_error(scope: Scope, receive: Receive, send: Send, exc: Exception) -> None:

@@ -49,6 +49,11 @@ def user_of(request: HTMXRequest) -> User | None:
     return user
 
 
+def client_address(request: HTMXRequest) -> str | None:
+    """The client's address (a trusted proxy's X-Forwarded-For, per uvicorn), for throttles."""
+    return request.client.host if request.client else None
+
+
 def url_for(request: HTMXRequest, name: str, **path_parameters: Any) -> str:
     """The path of a named route, as templates get it from `url_for`."""
     return request.app.route_reverse(name, **path_parameters)

@@ -18,6 +18,7 @@ from app.db import DbSession, in_thread
 from app.forms import FormData, FormErrors, field
 from app.models import Theme, User
 from app.pages import (
+    client_address,
     expired_cookie,
     hashing_of,
     now_of,
@@ -73,7 +74,7 @@ async def _password_problem(
             hashing_of(request),
             user,
             password,
-            remote_addr=request.client.host if request.client else None,
+            remote_addr=client_address(request),
             now=now_of(request),
         )
     except Throttled:

@@ -29,6 +29,7 @@ from app.forms import FormData, field
 from app.mail import send_mail
 from app.models import User
 from app.pages import (
+    client_address,
     expired_cookie,
     hashing_of,
     now_of,
@@ -132,7 +133,7 @@ class AuthController(Controller):
                 hashing_of(request),
                 email=email,
                 password=password,
-                remote_addr=request.client.host if request.client else None,
+                remote_addr=client_address(request),
                 now=now_of(request),
             )
         except Throttled:

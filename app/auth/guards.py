@@ -17,6 +17,7 @@ from litestar.plugins.htmx import HTMXRequest
 from app.auth.sessions import Authenticated
 from app.errors import LoginRequired
 from app.models import User
+from app.pages import user_of
 
 # Handler parameters: `user: CurrentUser` and `signed_in: SignedIn` (see app.main).
 CurrentUser: TypeAlias = Annotated[User, Dependency(kind="named")]
@@ -37,7 +38,7 @@ def route_requires_login(handler: BaseRouteHandler) -> bool:
 
 def provide_user(request: HTMXRequest) -> User:
     """The `user` dependency: the signed-in user (routes behind requires_login only)."""
-    user: User | None = request.scope.get("user")
+    user = user_of(request)
     if user is None:
         raise LoginRequired()
     return user
@@ -51,7 +52,7 @@ def provide_maybe_signed_in(request: HTMXRequest) -> Authenticated | None:
 
 def provide_signed_in(request: HTMXRequest) -> Authenticated:
     """The `signed_in` dependency: the session itself, for routes that end or keep it."""
-    auth: Authenticated | None = request.scope.get("auth")
+    auth = provide_maybe_signed_in(request)
     if auth is None:
         raise LoginRequired()
     return auth

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
-import anyio.to_thread
 from litestar.datastructures import Cookie
 from litestar.middleware import ASGIMiddleware
 from litestar.plugins.htmx import HTMXRequest
@@ -15,6 +14,7 @@ from sqlmodel import Session
 from app.auth.guards import route_requires_login
 from app.auth.sessions import ANON_COOKIE, SESSION_COOKIE, Authenticated, load_session
 from app.config import Settings
+from app.db import in_thread
 from app.errors import error_response
 from app.middleware import DB_SESSION_KEY
 from app.pages import site_cookie
@@ -49,7 +49,7 @@ class AuthMiddleware(ASGIMiddleware):
         if token:
             db = state[DB_SESSION_KEY]
             now = request.app.state.clock()
-            auth = await anyio.to_thread.run_sync(lambda: _load_and_release(db, token, now))
+            auth = await in_thread(lambda: _load_and_release(db, token, now))
         scope["auth"] = auth  # the session (Authenticated) or None: see app.auth.guards
         scope["user"] = auth.user if auth else None
 

@@ -192,12 +192,11 @@ def empty_trash(db: Session, *, owner_id: uuid.UUID) -> int:
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-def purge_trash(db: Session, *, now: datetime, owner_id: uuid.UUID | None = None) -> int:
-    """Delete for good what has been in the Trash for 30 days (one user's, or everyone's:
-    the scheduled purge of `python -m app purge-trash` is the one query across users)."""
+def purge_trash(db: Session, *, now: datetime) -> int:
+    """Delete for good what everyone has had in the Trash for 30 days: the scheduled
+    `python -m app purge-trash`, the one query across users (pages never purge: reads
+    never write)."""
     statement = delete(Task).where(col(Task.deleted_at) < now - timedelta(days=TRASH_DAYS))
-    if owner_id is not None:
-        statement = statement.where(*trashed_task(owner_id))
     return int(db.execute(statement).rowcount)  # type: ignore[attr-defined]
 
 
