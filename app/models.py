@@ -63,6 +63,13 @@ class Theme(StrEnum):
     dark = "dark"
 
 
+class DateOrder(StrEnum):
+    """How quick add reads a numeric date such as 03/04 (SPEC §7)."""
+
+    dmy = "dmy"  # 3 April
+    mdy = "mdy"  # March 4
+
+
 class Role(StrEnum):
     user = "user"
     assistant = "assistant"
@@ -119,6 +126,7 @@ class User(Timestamped, table=True):
         CheckConstraint("email = lower(email) AND length(email) >= 3", name="email_lowercase"),
         CheckConstraint(_one_of("theme", Theme), name="theme_valid"),
         CheckConstraint("length(timezone) BETWEEN 1 AND 64", name="timezone_length"),
+        CheckConstraint(_one_of("date_order", DateOrder), name="date_order_valid"),
     )
 
     email: str = Field(sa_type=String(EMAIL_MAX), unique=True, nullable=False)
@@ -126,6 +134,12 @@ class User(Timestamped, table=True):
     name: str | None = Field(default=None, sa_type=String(NAME_MAX))
     timezone: str = Field(default="UTC", sa_type=String(64), nullable=False)
     theme: str = Field(default=Theme.system, sa_type=String(8), nullable=False)
+    date_order: str = Field(
+        default=DateOrder.dmy,
+        sa_type=String(3),
+        nullable=False,
+        sa_column_kwargs={"server_default": DateOrder.dmy.value},
+    )
     # Part of the signed calendar-feed URL; a new value revokes the old URL, None turns it off.
     calendar_key: str | None = Field(default=None, sa_type=String(64))
 

@@ -31,7 +31,15 @@ def test_the_page_offers_its_three_forms(client: Client, me: User) -> None:
     html = client.get("/account").text
     for action in ("/account", "/account/password", "/account/delete"):
         assert f'action="{action}"' in html
-    for name in ("name", "timezone", "theme", "current_password", "new_password", "password"):
+    for name in (
+        "name",
+        "timezone",
+        "theme",
+        "date_order",
+        "current_password",
+        "new_password",
+        "password",
+    ):
         assert f'name="{name}"' in html
     assert 'autocomplete="current-password"' in html and 'autocomplete="new-password"' in html
     assert '<option value="Pacific/Kiritimati"' in html
@@ -60,6 +68,7 @@ def test_profile_changes_are_saved_and_the_theme_applied(client: Client, me: Use
         ({"timezone": "Mars/Olympus"}, "timezone"),
         ({"theme": "neon"}, "theme"),
         ({"name": "x" * 101}, "name"),
+        ({"date_order": "ymd"}, "date_order"),
     ],
 )
 def test_bad_profile_values_are_refused(
@@ -72,6 +81,19 @@ def test_bad_profile_values_are_refused(
     with Session(engine) as session:
         user = session.get_one(User, me.id)
         assert (user.name, user.timezone, user.theme) == ("Me", "UTC", "system")
+        assert user.date_order == "dmy"
+
+
+def test_date_order_is_day_first_until_changed_and_kept_by_a_form_without_it(
+    client: Client, me: User, engine: Engine
+) -> None:
+    assert '<option value="dmy" selected>' in client.get("/account").text
+    form = {"name": "Me", "timezone": "UTC", "theme": "light"}
+    assert submit(client, "/account", "/account", form | {"date_order": "mdy"}).status_code == 303
+    assert '<option value="mdy" selected>' in client.get("/account").text
+    assert submit(client, "/account", "/account", form).status_code == 303  # an older form
+    with Session(engine) as session:
+        assert session.get_one(User, me.id).date_order == "mdy"
 
 
 def test_password_change_keeps_this_session_and_ends_the_others(

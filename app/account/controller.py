@@ -16,7 +16,7 @@ from app.auth.throttle import Throttled
 from app.calendar.feed import feed_token
 from app.db import DbSession, in_thread
 from app.forms import FormData, FormErrors, field
-from app.models import Theme, User
+from app.models import DateOrder, Theme, User
 from app.pages import (
     client_address,
     expired_cookie,
@@ -29,6 +29,12 @@ from app.pages import (
     url_for,
 )
 
+# How each choice reads the quick-add date 03/04, as the account page offers them.
+DATE_ORDERS = [
+    (DateOrder.dmy.value, "Day first: 03/04 is 3 April"),
+    (DateOrder.mdy.value, "Month first: 03/04 is March 4"),
+]
+
 
 def account_page(
     request: HTMXRequest,
@@ -39,7 +45,12 @@ def account_page(
     values: dict[str, str] | None = None,
     form_error: str | None = None,
 ) -> Template:
-    profile = {"name": user.name or "", "timezone": user.timezone, "theme": user.theme}
+    profile = {
+        "name": user.name or "",
+        "timezone": user.timezone,
+        "theme": user.theme,
+        "date_order": user.date_order,
+    }
     return render(
         request,
         "account/index.html",
@@ -49,6 +60,7 @@ def account_page(
             "form_error": form_error,
             "timezones": timezones(),
             "themes": [t.value for t in Theme],
+            "date_orders": DATE_ORDERS,
             "feed_url": _feed_url(request, user),
         },
         status=status,
@@ -94,7 +106,7 @@ class AccountController(Controller):
     def update(self, request: HTMXRequest, user: CurrentUser, data: FormData) -> Any:
         profile, errors = parse_profile(data)
         if errors:
-            values = {k: field(data, k) for k in ("name", "timezone", "theme")}
+            values = {k: field(data, k) for k in ("name", "timezone", "theme", "date_order")}
             return account_page(request, user, status=400, errors=errors, values=values)
         service.update_profile(user, profile)  # the user row of this request's session
         return redirect(

@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from app.forms import FormErrors, clean_text, field
-from app.models import EMAIL_MAX, NAME_MAX, Theme
+from app.models import EMAIL_MAX, NAME_MAX, DateOrder, Theme
 from app.security import PASSWORD_MAX, password_problem
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -85,6 +85,7 @@ class Profile:
     name: str | None
     timezone: str
     theme: str
+    date_order: str | None  # None: not on the form that was sent, left as it is
 
 
 def parse_profile(data: dict[str, Any]) -> tuple[Profile, FormErrors]:
@@ -96,4 +97,7 @@ def parse_profile(data: dict[str, Any]) -> tuple[Profile, FormErrors]:
     theme = field(data, "theme").strip()
     if theme not in {t.value for t in Theme}:
         errors["theme"] = "Choose system, light or dark."
-    return Profile(name=name or None, timezone=timezone, theme=theme), errors
+    date_order = field(data, "date_order").strip() or None
+    if date_order is not None and date_order not in {d.value for d in DateOrder}:
+        errors["date_order"] = "Choose day first (dmy) or month first (mdy)."
+    return Profile(name=name or None, timezone=timezone, theme=theme, date_order=date_order), errors

@@ -99,6 +99,8 @@ def update_profile(user: User, profile: Profile) -> None:
     user.name = profile.name
     user.timezone = profile.timezone
     user.theme = profile.theme
+    if profile.date_order is not None:
+        user.date_order = profile.date_order
 
 
 async def set_password(hashing: PasswordHashing, user: User, password: str) -> None:
