@@ -57,7 +57,10 @@ def configure_logging(debug: bool) -> None:
     logging.getLogger("taskwise").setLevel(logging.DEBUG if debug else logging.INFO)
 
 
-def add_template_globals(engine: Jinja) -> None:
+def configure_templates(engine: Jinja, *, debug: bool) -> None:
+    # Outside debug, templates are read once: Jinja otherwise stats every template file,
+    # each row's include too, on every render.
+    engine.engine.auto_reload = debug
     # A fresh one-time token for each rendered create form (SPEC §9: double submits).
     engine.engine.globals["new_form_token"] = lambda: secrets.token_urlsafe(16)
 
@@ -106,7 +109,9 @@ def create_app(
         before_send=[add_security_headers],
         exception_handlers=EXCEPTION_HANDLERS,
         template_config=TemplateConfig(
-            directory=ROOT / "templates", engine=Jinja, engine_callback=add_template_globals
+            directory=ROOT / "templates",
+            engine=Jinja,
+            engine_callback=lambda jinja: configure_templates(jinja, debug=settings.debug),
         ),
         state=State(
             {

@@ -434,21 +434,19 @@ def test_each_sort_of_a_tab_is_served_by_an_index_on_postgresql(
     from sqlalchemy import create_engine, text
 
     from app.tasks.dates import LocalNow
-    from app.tasks.listing import ListParams, _ordering, _status_condition
-    from app.tasks.queries import tasks_of
+    from app.tasks.listing import ListParams, _shape, _statements, _values
 
     params = ListParams(sort=sort, order=order)
     now = LocalNow(today=date(2026, 11, 24), time=time(12, 0))
-    pending = _status_condition("pending", now)
-    assert pending is not None
-    statement = tasks_of(uuid.uuid4()).where(pending).order_by(*_ordering(params)).limit(20)
+    statement = _statements(_shape(params)).page  # the statement the list runs
     engine = create_engine(Settings(_env_file=None, database_url=pg_db_url).sqlalchemy_url)
     try:
         # Compiled and bound exactly as the app sends it (psycopg2 fills the parameters in).
         compiled = statement.compile(dialect=engine.dialect)
+        bound = compiled.construct_params(_values(uuid.uuid4(), params, now, page=1))
         with engine.connect() as conn:
             conn.execute(text("SET enable_sort = off"))
-            rows = conn.exec_driver_sql(f"EXPLAIN {compiled}", compiled.params)
+            rows = conn.exec_driver_sql(f"EXPLAIN {compiled}", bound)
             plan = "\n".join(row[0] for row in rows)
     finally:
         engine.dispose()

@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime
 
 from litestar.exceptions import NotFoundException
-from sqlalchemy import ColumnElement
+from sqlalchemy import BindParameter, ColumnElement
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -19,28 +19,32 @@ from app.models import Tag, Task, TaskTag
 
 TRASH_PAGE_SIZE = 200
 
+# A user id, or the bound parameter that stands for one in a statement built once and run
+# for many users (app.tasks.listing): executing it without a value for the parameter fails.
+UserId = uuid.UUID | BindParameter[uuid.UUID]
 
-def live_task(user_id: uuid.UUID) -> tuple[ColumnElement[bool], ...]:
+
+def live_task(user_id: UserId) -> tuple[ColumnElement[bool], ...]:
     """The predicate of the user's live tasks (not in the Trash)."""
     return col(Task.user_id) == user_id, col(Task.deleted_at).is_(None)
 
 
-def trashed_task(user_id: uuid.UUID) -> tuple[ColumnElement[bool], ...]:
+def trashed_task(user_id: UserId) -> tuple[ColumnElement[bool], ...]:
     """The predicate of the user's tasks in the Trash."""
     return col(Task.user_id) == user_id, col(Task.deleted_at).is_not(None)
 
 
-def tasks_of(user_id: uuid.UUID) -> SelectOfScalar[Task]:
+def tasks_of(user_id: UserId) -> SelectOfScalar[Task]:
     """The user's live tasks (not in the Trash)."""
     return select(Task).where(*live_task(user_id))
 
 
-def trash_of(user_id: uuid.UUID) -> SelectOfScalar[Task]:
+def trash_of(user_id: UserId) -> SelectOfScalar[Task]:
     """The user's tasks in the Trash."""
     return select(Task).where(*trashed_task(user_id))
 
 
-def any_task_of(user_id: uuid.UUID) -> SelectOfScalar[Task]:
+def any_task_of(user_id: UserId) -> SelectOfScalar[Task]:
     """All the user's tasks, in the Trash or not (a resubmitted form finds what it made)."""
     return select(Task).where(col(Task.user_id) == user_id)
 
@@ -64,7 +68,7 @@ def trashed_tasks(db: Session, user_id: uuid.UUID, *, since: datetime) -> list[T
     return list(db.scalars(statement.limit(TRASH_PAGE_SIZE)))
 
 
-def tags_of_user(user_id: uuid.UUID) -> SelectOfScalar[Tag]:
+def tags_of_user(user_id: UserId) -> SelectOfScalar[Tag]:
     """The user's tags."""
     return select(Tag).where(col(Tag.user_id) == user_id)
 
