@@ -305,14 +305,25 @@ def _clamped(rule: Rule) -> Rule:
     return rule
 
 
-def normalize(text: str, due: date | None = None, *, today: date | None = None) -> str:
-    """Canonical RRULE text ("" for none) from a preset name or an RRULE.
+def normalize(
+    text: str, due: date | None = None, *, today: date | None = None, date_order: str = "dmy"
+) -> str:
+    """Canonical RRULE text ("" for none) from a preset name, an RRULE or an `every …` phrase.
 
     With `due`, a preset is anchored on it (29th-31st and 29 February written out) and the
-    rule must come round on or after it. Raises RuleError with a message for the user."""
+    rule must come round on or after it. `today` (else `due`) and `date_order` place a
+    phrase's `until <date>`. Raises RuleError with a message for the user."""
     words = " ".join(text.split()).lower()
     if len(words) > RULE_MAX:
         raise RuleError(f"A repeat rule is at most {RULE_MAX} characters.")
+    if words.startswith("every "):
+        # The phrase grammar is quick add's, dates included; quick add builds on this module.
+        from app.quickadd import QuickAddError, read_repeat_phrase
+
+        try:
+            text = read_repeat_phrase(words, today=today or due, date_order=date_order)
+        except QuickAddError as error:
+            raise RuleError(str(error)) from None
     rule = parse_rule(PRESETS.get(words, text))
     if rule is None:
         return ""
