@@ -242,7 +242,7 @@ class _Reader:
         word = self.word(i)
         if word in ("on", "by") and not prefixed:
             return self.read_date(i + 1, prefixed=True)
-        for reader in (self._day_word, self._relative, self._absolute):
+        for reader in (self._absolute, self._day_word, self._relative):
             found = reader(i, prefixed)
             if found is not None:
                 return found[0], _checked(found[1])
@@ -283,7 +283,6 @@ class _Reader:
 
     def _relative(self, i: int, prefixed: bool) -> tuple[int, date] | None:
         word, then = self.word(i), self.word(i + 1)
-        monday = self.today - timedelta(days=self.today.weekday())
         if word == "in":
             count, unit = _number(then, article=True), _UNITS.get(self.word(i + 2))
             if count is None or unit is None:
@@ -293,6 +292,7 @@ class _Reader:
             except (OverflowError, ValueError):
                 raise QuickAddError(f"“in {count} {unit}” is too far ahead.") from None
         if word == "next":
+            monday = self.today - timedelta(days=self.today.weekday())
             if then == "week":
                 return i + 2, monday + timedelta(weeks=1)
             if then == "weekend":
@@ -355,12 +355,13 @@ class _Reader:
         if year is not None:
             return _exact(int(year), month, day)
         _possible(month, day)
+        today = self.today
         for ahead in range(9):
             try:
-                candidate = date(self.today.year + ahead, month, day)
+                candidate = date(today.year + ahead, month, day)
             except ValueError:  # 29 February outside a leap year
                 continue
-            if candidate >= self.today:
+            if candidate >= today:
                 return candidate
         raise QuickAddError("That date is too far ahead.")  # near DATE_MAX only
 

@@ -28,9 +28,8 @@ from app.models import DATE_MAX, DATE_MIN
 RULE_MAX = 255  # the stored text and what a person may type for it
 INTERVAL_MAX = 366
 COUNT_MAX = 10000
-# A rule must come round within this long after its start (plus one interval), which also
-# bounds how much of the calendar an expansion may walk when looking for an occurrence.
-_HORIZON = timedelta(days=366 * 10)
+# The most days each month can have (leap years included).
+_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 PRESETS: dict[str, str] = {
     "none": "",
@@ -147,10 +146,10 @@ class Rule:
             return replace(self, bymonth=(2,), bymonthday=(28, 29), bysetpos=(-1,))
         return self
 
-    def expand(self, start: date, end: date = DATE_MAX) -> du.rrule:
-        """dateutil's rrule with DTSTART `start`, cut at `end` (and UNTIL), COUNT left out:
+    def expand(self, start: date) -> du.rrule:
+        """dateutil's rrule with DTSTART `start`, cut at UNTIL or DATE_MAX, COUNT left out:
         callers count themselves, since a task's due date need not be an occurrence."""
-        last = min(end, self.until or DATE_MAX)
+        last = min(self.until or DATE_MAX, DATE_MAX)
         return du.rrule(
             FREQUENCIES[self.freq],
             dtstart=_midnight(start),
@@ -164,9 +163,8 @@ class Rule:
         )
 
     def first_from(self, start: date) -> date | None:
-        """The first occurrence on or after `start`, within the horizon and the app's dates."""
-        rule = self.anchored_on(start)
-        found = rule.expand(start, end=_horizon_end(rule, start)).after(_midnight(start), inc=True)
+        """The first occurrence on or after `start` within the app's dates."""
+        found = self.anchored_on(start).expand(start).after(_midnight(start), inc=True)
         return found.date() if found else None
 
 
@@ -176,12 +174,6 @@ def _join(numbers: tuple[int, ...]) -> str:
 
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time())  # noqa: DTZ001 - dateutil walks naive calendar days
-
-
-def _horizon_end(rule: Rule, start: date) -> date:
-    per_interval = {"DAILY": 1, "WEEKLY": 7, "MONTHLY": 31, "YEARLY": 366}[rule.freq]
-    reach = _HORIZON + timedelta(days=per_interval * rule.interval)
-    return DATE_MAX if DATE_MAX - start < reach else start + reach
 
 
 # Reading RRULE text
@@ -271,19 +263,51 @@ def parse_rule(text: str) -> Rule | None:
     wkst = found.get("WKST", "MO")
     if wkst not in WEEKDAYS:
         raise RuleError(f"WKST takes a day such as MO, not “{wkst}”.")
-    return Rule(
-        freq=freq,
-        interval=_int("INTERVAL", found.get("INTERVAL", "1"), 1, INTERVAL_MAX),
-        bymonth=_ints("BYMONTH", found["BYMONTH"], 1, 12) if "BYMONTH" in found else (),
-        bymonthday=_ints("BYMONTHDAY", found["BYMONTHDAY"], -31, 31)
-        if "BYMONTHDAY" in found
-        else (),
-        byday=_byday(found["BYDAY"], freq) if "BYDAY" in found else (),
-        bysetpos=_ints("BYSETPOS", found["BYSETPOS"], -366, 366) if "BYSETPOS" in found else (),
-        wkst=wkst,
-        until=_until(found["UNTIL"]) if "UNTIL" in found else None,
-        count=_int("COUNT", found["COUNT"], 1, COUNT_MAX) if "COUNT" in found else None,
+    return _comes_round(
+        Rule(
+            freq=freq,
+            interval=_int("INTERVAL", found.get("INTERVAL", "1"), 1, INTERVAL_MAX),
+            bymonth=_ints("BYMONTH", found["BYMONTH"], 1, 12) if "BYMONTH" in found else (),
+            bymonthday=_ints("BYMONTHDAY", found["BYMONTHDAY"], -31, 31)
+            if "BYMONTHDAY" in found
+            else (),
+            byday=_byday(found["BYDAY"], freq) if "BYDAY" in found else (),
+            bysetpos=_ints("BYSETPOS", found["BYSETPOS"], -366, 366) if "BYSETPOS" in found else (),
+            wkst=wkst,
+            until=_until(found["UNTIL"]) if "UNTIL" in found else None,
+            count=_int("COUNT", found["COUNT"], 1, COUNT_MAX) if "COUNT" in found else None,
+        )
     )
+
+
+def _comes_round(rule: Rule) -> Rule:
+    """Refuse combinations that may never (or only after centuries) give a day: dateutil
+    walks the calendar up to year 9999 looking for one, whatever UNTIL says. What is left
+    comes round within a few decades at worst (29 February on a Monday)."""
+    if rule.freq in ("DAILY", "WEEKLY") and (rule.bymonthday or rule.bysetpos):
+        raise RuleError("BYMONTHDAY and BYSETPOS need FREQ=MONTHLY or FREQ=YEARLY.")
+    if rule.freq == "DAILY" and rule.byday and rule.interval > 1:
+        raise RuleError("For some weekdays every few weeks, use FREQ=WEEKLY with BYDAY.")
+    if rule.freq == "MONTHLY" and rule.bymonth and rule.interval > 1:
+        raise RuleError("BYMONTH with a monthly INTERVAL may never come round; use FREQ=YEARLY.")
+    numbered = any(n for n, _ in rule.byday)
+    if numbered and rule.bymonthday:
+        raise RuleError("BYDAY with a number (such as 3FR) cannot be combined with BYMONTHDAY.")
+    if rule.bymonth and any(abs(n) > 5 for n, _ in rule.byday):
+        raise RuleError("With BYMONTH, BYDAY numbers go from -5 to 5.")
+    months = rule.bymonth or tuple(range(1, 13))
+    longest = max(_MONTH_DAYS[month - 1] for month in months)
+    if rule.bymonthday and all(abs(day) > longest for day in rule.bymonthday):
+        raise RuleError("This rule never comes round: its months have no such day.")
+    if rule.bysetpos:
+        if numbered or bool(rule.byday) == bool(rule.bymonthday):
+            raise RuleError("BYSETPOS works with BYDAY (days without numbers) or BYMONTHDAY.")
+        shortest = min(28 if month == 2 else _MONTH_DAYS[month - 1] for month in months)
+        per_month = sum(abs(day) <= shortest for day in rule.bymonthday) or 4 * len(rule.byday)
+        per_period = per_month * (1 if rule.freq == "MONTHLY" else len(months))
+        if any(abs(position) > per_period for position in rule.bysetpos):
+            raise RuleError("BYSETPOS picks a day that this rule's months may not have.")
+    return rule
 
 
 def _clamped(rule: Rule) -> Rule:
@@ -310,9 +334,9 @@ def normalize(
 ) -> str:
     """Canonical RRULE text ("" for none) from a preset name, an RRULE or an `every …` phrase.
 
-    With `due`, a preset is anchored on it (29th-31st and 29 February written out) and the
-    rule must come round on or after it. `today` (else `due`) and `date_order` place a
-    phrase's `until <date>`. Raises RuleError with a message for the user."""
+    With `due`, a preset is anchored on it (29th-31st and 29 February written out) and an
+    UNTIL before it is refused. `today` (else `due`) and `date_order` place a phrase's
+    `until <date>`. Raises RuleError with a message for the user."""
     words = " ".join(text.split()).lower()
     if len(words) > RULE_MAX:
         raise RuleError(f"A repeat rule is at most {RULE_MAX} characters.")
@@ -332,9 +356,6 @@ def normalize(
         rule = rule.anchored_on(due)
         if rule.until is not None and rule.until < due:
             raise RuleError(f"The repeat ends on {_long_date(rule.until)}, before the task is due.")
-    start = due or today or date(2000, 1, 1)  # any start shows whether the rule comes round
-    if replace(rule, until=None).first_from(start) is None:
-        raise RuleError("This rule never comes round; check its days and months.")
     return str(rule)
 
 
