@@ -207,9 +207,10 @@ def _checked(day: date) -> date:
 
 def _exact(year: int, month: int, day: int) -> date:
     try:
-        return _checked(date(year, month, day))
+        found = date(year, month, day)
     except ValueError:
         raise QuickAddError(f"There is no {day} {_month_name(month)} {year}.") from None
+    return _checked(found)
 
 
 def _possible(month: int, day: int) -> None:
@@ -305,7 +306,8 @@ class _Reader:
                 return i + 2, monday + timedelta(weeks=1, days=_WEEKDAYS[then])
         if word == "this":
             if then == "weekend":  # the coming Saturday; on a Sunday, today
-                return i + 2, self.today + timedelta(days=max(5 - self.today.weekday(), -1) % 7)
+                weekday = self.today.weekday()
+                return i + 2, self.today + timedelta(days=0 if weekday == 6 else 5 - weekday)
             if then in _WEEKDAYS:
                 ahead = (_WEEKDAYS[then] - self.today.weekday()) % 7  # today counts
                 return i + 2, self.today + timedelta(days=ahead)
@@ -345,7 +347,7 @@ class _Reader:
         day = _DAY.fullmatch(word)
         if not day or not 1 <= int(day[1]) <= 31:
             return None
-        month_at = i + 2 if then == "of" else i + 1
+        month_at = i + 2 if then == "of" and _ORDINAL.fullmatch(word) else i + 1
         if self.word(month_at) in _MONTHS:
             return month_at + 1, _MONTHS[self.word(month_at)], int(day[1])
         return None
@@ -511,7 +513,7 @@ def _twelve_hour(hour: int, minute: int, half: str) -> time:
 
 def _interval(core: str, interval: int) -> str:
     if not 1 <= interval <= rules.INTERVAL_MAX:
-        raise QuickAddError(f"Repeat at most every {rules.INTERVAL_MAX} days, weeks or months.")
+        raise QuickAddError(f"Repeat every 1 to {rules.INTERVAL_MAX} days, weeks, months or years.")
     return core if interval == 1 else f"{core};INTERVAL={interval}"
 
 
@@ -635,11 +637,12 @@ def parse(line: str, now: datetime, date_order: str = "dmy") -> Parsed:
             until, count = _value(ending, tuple) or (None, None)
             repeat = _Repeat(repeat.core, until, count)
         try:
+            rule = rules.normalize(repeat.rule())  # `every 31st` is the 31st or the last day
             if due is None:
-                due = rules.first_occurrence(repeat.rule(), now, due_time)
+                due = rules.first_occurrence(rule, now, due_time)
             elif first["due_date"].starting:
-                due = rules.first_on_or_after(repeat.rule(), due) or due
-            recurrence = rules.normalize(repeat.rule(), due)
+                due = rules.first_on_or_after(rule, due) or due
+            recurrence = rules.normalize(rule, due)
         except rules.RuleError as error:
             raise QuickAddError(str(error)) from None
     if due is None and due_time is not None:  # today if still ahead, else tomorrow

@@ -396,8 +396,12 @@ def first_occurrence(rule: str, now: datetime, due_time: time | None) -> date:
     """The first day from `now` on (the user's local moment) that the rule falls on: today
     counts unless `due_time` has already passed today. Raises RuleError if none is left."""
     passed = due_time is not None and due_time <= now.time()
-    found = first_on_or_after(rule, now.date() + timedelta(days=1 if passed else 0))
+    start = now.date() + timedelta(days=1 if passed else 0)
+    found = first_on_or_after(rule, start)
     if found is None:
+        ends = parse_rule(rule)
+        if ends is not None and ends.until is not None and ends.until < start:
+            raise RuleError(f"The repeat ends on {_long_date(ends.until)}, before the task is due.")
         raise RuleError("This rule does not come round again.")
     return found
 
