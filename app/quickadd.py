@@ -18,13 +18,13 @@ from typing import Literal, TypeVar
 
 from dateutil.relativedelta import relativedelta
 
-from app.models import DATE_MAX, DATE_MIN, TaskFields, limits_of
+from app.models import DATE_MAX, DATE_MIN, DateOrder, TaskFields, limits_of
 from app.tasks import rules
 from app.tasks.forms import MAX_TAGS, is_tag_name
 
 TITLE = limits_of(TaskFields, "title")
 ESTIMATE = limits_of(TaskFields, "estimated_hours")
-DATE_ORDERS = ("dmy", "mdy")
+DATE_ORDERS = frozenset(order.value for order in DateOrder)
 
 Field = Literal["due_date", "due_time", "priority", "tags", "estimated_hours", "recurrence"]
 
@@ -623,7 +623,7 @@ def parse(line: str, now: datetime, date_order: str = "dmy") -> Parsed:
     Raises QuickAddError when no title is left, for an impossible date (`feb 30`), an
     estimate out of range, too many tags or a title over the limit."""
     if date_order not in DATE_ORDERS:
-        raise ValueError(f"date_order must be one of {DATE_ORDERS}, not {date_order!r}")
+        raise ValueError(f"date_order must be one of {sorted(DATE_ORDERS)}, not {date_order!r}")
     tokens = _tokens(line)
     today = now.date()
     found = _recognise(line, _Reader(tokens, today, date_order))
