@@ -1,0 +1,547 @@
+"""Repeat rules as RFC 5545 RRULE text: read, check, store canonically, expand and describe.
+
+A task's (due date, rule) pair describes the rest of its series: the due date is the
+series' DTSTART, so a rule without BYxxx parts (the presets) is anchored on the due date.
+Expansion is python-dateutil's `rrule`; this module only decides what to hand it.
+
+Representation choices (docs/QUICK_ADD.md explains them):
+
+- Monthly on the 29th-31st is `BYMONTHDAY=28,...,<day>;BYSETPOS=-1`: the last of those days
+  that the month has, so 31 Jan -> 28 Feb -> 31 Mar, never drifting to the 28th. A bare
+  `FREQ=MONTHLY` due on such a day is rewritten to that form (RFC 5545 alone would skip the
+  short months). Yearly on 29 Feb is `BYMONTH=2;BYMONTHDAY=28,29;BYSETPOS=-1` likewise.
+- `COUNT=n` counts the task that carries it: completing it leaves n-1 for the next one,
+  and completing the one with `COUNT=1` ends the series.
+- `UNTIL` is stored as a date (`UNTIL=20271231`) and is inclusive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from typing import Literal
+
+from dateutil import rrule as du
+
+from app.models import DATE_MAX, DATE_MIN
+
+RULE_MAX = 255  # the stored text and what a person may type for it
+INTERVAL_MAX = 366
+COUNT_MAX = 10000
+# The most days each month can have (leap years included).
+_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+PRESETS: dict[str, str] = {
+    "none": "",
+    "daily": "FREQ=DAILY",
+    "weekdays": "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+    "weekly": "FREQ=WEEKLY",
+    "monthly": "FREQ=MONTHLY",
+    "yearly": "FREQ=YEARLY",
+}
+# The old `recurrence` enum values (app.models.Recurrence) and the rules a data migration
+# writes for them; kept apart from PRESETS so that a new preset never changes a migration.
+LEGACY: dict[str, str] = {
+    "none": "",
+    "daily": "FREQ=DAILY",
+    "weekdays": "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+    "weekly": "FREQ=WEEKLY",
+    "monthly": "FREQ=MONTHLY",
+    "yearly": "FREQ=YEARLY",
+}
+
+FREQUENCIES: dict[str, Literal[0, 1, 2, 3]] = {
+    "DAILY": du.DAILY,
+    "WEEKLY": du.WEEKLY,
+    "MONTHLY": du.MONTHLY,
+    "YEARLY": du.YEARLY,
+}
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_WORKWEEK = ((0, "MO"), (0, "TU"), (0, "WE"), (0, "TH"), (0, "FR"))
+_WEEKEND = ((0, "SA"), (0, "SU"))
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_PARTS = (
+    "FREQ",
+    "INTERVAL",
+    "BYMONTH",
+    "BYMONTHDAY",
+    "BYDAY",
+    "BYSETPOS",
+    "WKST",
+    "UNTIL",
+    "COUNT",
+)
+_SUB_DAILY = {"HOURLY", "MINUTELY", "SECONDLY"}
+_HOW_TO = (
+    "Choose a preset (daily, weekdays, weekly, monthly, yearly), type a phrase such as "
+    "“every other wednesday”, or an RRULE such as FREQ=WEEKLY;BYDAY=MO."
+)
+
+
+class RuleError(ValueError):
+    """A repeat rule the app cannot honour; the message is shown beside the field."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One RRULE, its parts parsed and checked; `str(rule)` is the canonical text."""
+
+    freq: str
+    interval: int = 1
+    bymonth: tuple[int, ...] = ()
+    bymonthday: tuple[int, ...] = ()
+    byday: tuple[tuple[int, str], ...] = ()  # (ordinal or 0, "MO")
+    bysetpos: tuple[int, ...] = ()
+    wkst: str = "MO"
+    until: date | None = None
+    count: int | None = None
+
+    def __str__(self) -> str:
+        parts = [f"FREQ={self.freq}"]
+        if self.interval != 1:
+            parts.append(f"INTERVAL={self.interval}")
+        if self.bymonth:
+            parts.append("BYMONTH=" + _join(self.bymonth))
+        if self.bymonthday:
+            parts.append("BYMONTHDAY=" + _join(self.bymonthday))
+        if self.byday:
+            parts.append("BYDAY=" + ",".join(f"{n or ''}{day}" for n, day in self.byday))
+        if self.bysetpos:
+            parts.append("BYSETPOS=" + _join(self.bysetpos))
+        if self.wkst != "MO":
+            parts.append(f"WKST={self.wkst}")
+        if self.until is not None:
+            parts.append(f"UNTIL={self.until:%Y%m%d}")
+        if self.count is not None:
+            parts.append(f"COUNT={self.count}")
+        return ";".join(parts)
+
+    @property
+    def is_anchored(self) -> bool:
+        """No BYxxx part: the due date says which day (a preset)."""
+        return not (self.bymonth or self.bymonthday or self.byday or self.bysetpos)
+
+    def anchored_on(self, due: date) -> Rule:
+        """This rule with the due date's day written out where dateutil would otherwise skip
+        short months: a 29th-31st monthly, or 29 February yearly, becomes a BYSETPOS=-1 rule."""
+        if not self.is_anchored:
+            return self
+        if self.freq == "MONTHLY" and due.day >= 29:
+            return replace(self, bymonthday=tuple(range(28, due.day + 1)), bysetpos=(-1,))
+        if self.freq == "YEARLY" and (due.month, due.day) == (2, 29):
+            return replace(self, bymonth=(2,), bymonthday=(28, 29), bysetpos=(-1,))
+        return self
+
+    def expand(self, start: date) -> du.rrule:
+        """dateutil's rrule with DTSTART `start`, cut at UNTIL or DATE_MAX, COUNT left out:
+        callers count themselves, since a task's due date need not be an occurrence."""
+        last = min(self.until or DATE_MAX, DATE_MAX)
+        return du.rrule(
+            FREQUENCIES[self.freq],
+            dtstart=_midnight(start),
+            interval=self.interval,
+            wkst=WEEKDAYS.index(self.wkst),
+            until=_midnight(last),
+            bysetpos=self.bysetpos or None,
+            bymonth=self.bymonth or None,
+            bymonthday=self.bymonthday or None,
+            byweekday=[du.weekday(WEEKDAYS.index(day), n or None) for n, day in self.byday] or None,
+        )
+
+    def first_from(self, start: date) -> date | None:
+        """The first occurrence on or after `start` within the app's dates."""
+        found = self.anchored_on(start).expand(start).after(_midnight(start), inc=True)
+        return found.date() if found else None
+
+
+def _join(numbers: tuple[int, ...]) -> str:
+    return ",".join(str(n) for n in numbers)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time())  # noqa: DTZ001 - dateutil walks naive calendar days
+
+
+# Reading RRULE text
+
+
+def _int(name: str, value: str, low: int, high: int) -> int:
+    """An integer part value within [low, high]; 0 is never one (RFC 5545)."""
+    text = value.strip()
+    digits = text[1:] if text[:1] in "+-" else text
+    if not digits.isdigit() or len(digits) > 6:
+        raise RuleError(f"{name} must be a whole number, not “{value}”.")
+    number = int(text)
+    if not low <= number <= high:
+        raise RuleError(f"{name} must be between {low} and {high}.")
+    if number == 0:
+        raise RuleError(f"{name} cannot be 0.")
+    return number
+
+
+def _ints(name: str, value: str, low: int, high: int) -> tuple[int, ...]:
+    numbers = {_int(name, item, low, high) for item in value.split(",")}
+    return tuple(sorted(numbers, key=lambda n: (n < 0, n)))
+
+
+def _byday(value: str, freq: str) -> tuple[tuple[int, str], ...]:
+    days: set[tuple[int, str]] = set()
+    for item in value.split(","):
+        item = item.strip()
+        day, ordinal = item[-2:], item[:-2]
+        if day not in WEEKDAYS:
+            raise RuleError(f"BYDAY takes days such as MO, TU or 3FR, not “{item}”.")
+        if not ordinal:
+            days.add((0, day))
+            continue
+        if freq not in ("MONTHLY", "YEARLY"):
+            raise RuleError(f"BYDAY={item} needs FREQ=MONTHLY or FREQ=YEARLY.")
+        limit = 5 if freq == "MONTHLY" else 53
+        days.add((_int("The number in BYDAY", ordinal, -limit, limit), day))
+    return tuple(sorted(days, key=lambda d: (WEEKDAYS.index(d[1]), d[0] < 0, d[0])))
+
+
+def _until(value: str) -> date:
+    text = value.strip().upper()
+    head = text[:8]
+    if len(text) not in (8, 15, 16) or not head.isdigit():
+        raise RuleError(f"UNTIL must be a date such as 20271231, not “{value}”.")
+    try:
+        day = date(int(head[:4]), int(head[4:6]), int(head[6:8]))
+    except ValueError:
+        raise RuleError(f"UNTIL is not a real date: “{value}”.") from None
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise RuleError(f"UNTIL must be between {DATE_MIN.year} and {DATE_MAX.year}.")
+    return day
+
+
+def parse_rule(text: str) -> Rule | None:
+    """An RRULE (with or without `RRULE:`, any case) as a checked Rule; None for "".
+
+    Raises RuleError, naming the part, for anything the app cannot honour."""
+    body = text.strip()
+    if body.upper().startswith("RRULE:"):
+        body = body[len("RRULE:") :]
+    if not body:
+        return None
+    if len(text) > RULE_MAX:
+        raise RuleError(f"A repeat rule is at most {RULE_MAX} characters.")
+    found: dict[str, str] = {}
+    for part in body.strip().strip(";").split(";"):
+        name, sign, value = part.partition("=")
+        name = name.strip().upper()
+        if not sign or not name or not value.strip():
+            raise RuleError(f"“{part.strip()}” is not a part of a repeat rule. {_HOW_TO}")
+        if name not in _PARTS:
+            raise RuleError(f"Repeat rules cannot use {name}.")
+        if name in found:
+            raise RuleError(f"{name} is given twice.")
+        found[name] = value.strip().upper()
+    freq = found.get("FREQ")
+    if freq in _SUB_DAILY:
+        raise RuleError(f"Tasks repeat at most daily: FREQ={freq} is not supported.")
+    if freq not in FREQUENCIES:
+        raise RuleError("A repeat rule needs FREQ=DAILY, WEEKLY, MONTHLY or YEARLY.")
+    if "UNTIL" in found and "COUNT" in found:
+        raise RuleError(
+            "A repeat rule ends at a date (UNTIL) or after a number of times (COUNT), not both."
+        )
+    wkst = found.get("WKST", "MO")
+    if wkst not in WEEKDAYS:
+        raise RuleError(f"WKST takes a day such as MO, not “{wkst}”.")
+    return _comes_round(
+        Rule(
+            freq=freq,
+            interval=_int("INTERVAL", found.get("INTERVAL", "1"), 1, INTERVAL_MAX),
+            bymonth=_ints("BYMONTH", found["BYMONTH"], 1, 12) if "BYMONTH" in found else (),
+            bymonthday=_ints("BYMONTHDAY", found["BYMONTHDAY"], -31, 31)
+            if "BYMONTHDAY" in found
+            else (),
+            byday=_byday(found["BYDAY"], freq) if "BYDAY" in found else (),
+            bysetpos=_ints("BYSETPOS", found["BYSETPOS"], -366, 366) if "BYSETPOS" in found else (),
+            wkst=wkst,
+            until=_until(found["UNTIL"]) if "UNTIL" in found else None,
+            count=_int("COUNT", found["COUNT"], 1, COUNT_MAX) if "COUNT" in found else None,
+        )
+    )
+
+
+def _comes_round(rule: Rule) -> Rule:
+    """Refuse combinations that may never (or only after centuries) give a day: dateutil
+    walks the calendar up to year 9999 looking for one, whatever UNTIL says. What is left
+    comes round within a few decades at worst (29 February on a Monday)."""
+    if rule.freq in ("DAILY", "WEEKLY") and (rule.bymonthday or rule.bysetpos):
+        raise RuleError("BYMONTHDAY and BYSETPOS need FREQ=MONTHLY or FREQ=YEARLY.")
+    if rule.freq == "DAILY" and rule.byday and rule.interval > 1:
+        raise RuleError("For some weekdays every few weeks, use FREQ=WEEKLY with BYDAY.")
+    if rule.freq == "MONTHLY" and rule.bymonth and rule.interval > 1:
+        raise RuleError("BYMONTH with a monthly INTERVAL may never come round; use FREQ=YEARLY.")
+    numbered = any(n for n, _ in rule.byday)
+    if numbered and rule.bymonthday:
+        raise RuleError("BYDAY with a number (such as 3FR) cannot be combined with BYMONTHDAY.")
+    if rule.bymonth and any(abs(n) > 5 for n, _ in rule.byday):
+        raise RuleError("With BYMONTH, BYDAY numbers go from -5 to 5.")
+    months = rule.bymonth or tuple(range(1, 13))
+    longest = max(_MONTH_DAYS[month - 1] for month in months)
+    if rule.bymonthday and all(abs(day) > longest for day in rule.bymonthday):
+        raise RuleError("This rule never comes round: its months have no such day.")
+    if rule.bysetpos:
+        if numbered or bool(rule.byday) == bool(rule.bymonthday):
+            raise RuleError("BYSETPOS works with BYDAY (days without numbers) or BYMONTHDAY.")
+        shortest = min(28 if month == 2 else _MONTH_DAYS[month - 1] for month in months)
+        per_month = sum(abs(day) <= shortest for day in rule.bymonthday) or 4 * len(rule.byday)
+        per_period = per_month * (1 if rule.freq == "MONTHLY" else len(months))
+        if any(abs(position) > per_period for position in rule.bysetpos):
+            raise RuleError("BYSETPOS picks a day that this rule's months may not have.")
+    return rule
+
+
+def _clamped(rule: Rule) -> Rule:
+    """A single monthly day 29-31 (`every 31st`) as the day-or-the-month's-last-day form."""
+    if (
+        rule.freq == "MONTHLY"
+        and len(rule.bymonthday) == 1
+        and 29 <= rule.bymonthday[0] <= 31
+        and not (rule.byday or rule.bysetpos)
+    ):
+        return replace(rule, bymonthday=tuple(range(28, rule.bymonthday[0] + 1)), bysetpos=(-1,))
+    if (
+        rule.freq == "YEARLY"
+        and rule.bymonth == (2,)
+        and rule.bymonthday == (29,)
+        and not (rule.byday or rule.bysetpos)
+    ):
+        return replace(rule, bymonthday=(28, 29), bysetpos=(-1,))
+    return rule
+
+
+def normalize(
+    text: str, due: date | None = None, *, today: date | None = None, date_order: str = "dmy"
+) -> str:
+    """Canonical RRULE text ("" for none) from a preset name, an RRULE or an `every …` phrase.
+
+    With `due`, a preset is anchored on it (29th-31st and 29 February written out) and an
+    UNTIL before it is refused. `today` (else `due`) and `date_order` place a phrase's
+    `until <date>`. Raises RuleError with a message for the user."""
+    words = " ".join(text.split()).lower()
+    if len(words) > RULE_MAX:
+        raise RuleError(f"A repeat rule is at most {RULE_MAX} characters.")
+    if words.startswith("every "):
+        # The phrase grammar is quick add's, dates included; quick add builds on this module.
+        from app.quickadd import QuickAddError, read_repeat_phrase
+
+        try:
+            text = read_repeat_phrase(words, today=today or due, date_order=date_order)
+        except QuickAddError as error:
+            raise RuleError(str(error)) from None
+    rule = parse_rule(PRESETS.get(words, text))
+    if rule is None:
+        return ""
+    rule = _clamped(rule)
+    if due is not None:
+        rule = rule.anchored_on(due)
+        if rule.until is not None and rule.until < due:
+            raise RuleError(f"The repeat ends on {_long_date(rule.until)}, before the task is due.")
+    return str(rule)
+
+
+def is_valid(rule: str) -> bool:
+    """Whether stored or typed RRULE text parses (presets and phrases are not RRULEs)."""
+    try:
+        parse_rule(rule)
+    except RuleError:
+        return False
+    return True
+
+
+def next_occurrence(rule: str, due: date) -> tuple[date, str] | None:
+    """The rule's first occurrence strictly after `due`, and the rule the next task stores
+    (COUNT one less, a 29th-31st written out); None when the series ends: COUNT used up,
+    UNTIL passed, or past DATE_MAX. Raises RuleError for text that is not a rule."""
+    parsed = parse_rule(rule)
+    if parsed is None or parsed.count == 1:
+        return None
+    anchored = parsed.anchored_on(due)
+    found = anchored.expand(due).after(_midnight(due))
+    if found is None:
+        return None
+    count = None if anchored.count is None else anchored.count - 1
+    return found.date(), str(replace(anchored, count=count))
+
+
+def first_on_or_after(rule: str, day: date) -> date | None:
+    """The rule's first occurrence on or after `day` (a rule without BYxxx parts: `day`
+    itself), or None if it does not come round again within the app's dates."""
+    parsed = parse_rule(rule)
+    if parsed is None:
+        raise RuleError("There is no repeat rule to take a date from.")
+    return parsed.first_from(day) if day <= DATE_MAX else None
+
+
+def first_occurrence(rule: str, now: datetime, due_time: time | None) -> date:
+    """The first day from `now` on (the user's local moment) that the rule falls on: today
+    counts unless `due_time` has already passed today. Raises RuleError if none is left."""
+    passed = due_time is not None and due_time <= now.time()
+    start = now.date() + timedelta(days=1 if passed else 0)
+    found = first_on_or_after(rule, start)
+    if found is None:
+        ends = parse_rule(rule)
+        if ends is not None and ends.until is not None and ends.until < start:
+            raise RuleError(f"The repeat ends on {_long_date(ends.until)}, before the task is due.")
+        raise RuleError("This rule does not come round again.")
+    return found
+
+
+# Words
+
+
+def ordinal(number: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 22nd."""
+    if 10 <= number % 100 <= 20:
+        return f"{number}th"
+    return f"{number}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th') }"
+
+
+def _long_date(day: date) -> str:
+    return f"{day.day} {day:%b} {day.year}"
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _every(interval: int, unit: str) -> str:
+    if interval == 1:
+        return f"every {unit}"
+    if interval == 2:
+        return f"every other {unit}"
+    return f"every {interval} {unit}s"
+
+
+def _month_day(day: int) -> str:
+    if day == -1:
+        return "the last day"
+    if day < 0:
+        return f"the {ordinal(-day)} to last day"
+    return f"the {ordinal(day)}"
+
+
+def _nth_weekday(n: int, day: str) -> str:
+    name = _DAY_NAMES[WEEKDAYS.index(day)]
+    if n == -1:
+        return f"last {name}"
+    return f"{ordinal(-n)} to last {name}" if n < 0 else f"{ordinal(n)} {name}"
+
+
+def _clamp_day(rule: Rule) -> int | None:
+    """<day> when the rule is the "28..<day>, the last of them" form, else None."""
+    days = rule.bymonthday
+    clamped = len(days) > 1 and days == tuple(range(28, days[-1] + 1))
+    return days[-1] if clamped and rule.bysetpos == (-1,) and not rule.byday else None
+
+
+def _weekly(rule: Rule, due: date | None) -> str | None:
+    if rule.bymonth or rule.bymonthday or rule.bysetpos:
+        return None
+    every = _every(rule.interval, "week")
+    if not rule.byday:
+        return every if due is None else f"{every} on {_DAY_NAMES[due.weekday()]}"
+    if rule.byday == _WORKWEEK and rule.interval == 1:
+        return "every weekday"
+    if rule.byday == _WEEKEND and rule.interval == 1:
+        return "every weekend"
+    names = [_DAY_NAMES[WEEKDAYS.index(day)] for _, day in rule.byday]
+    if rule.interval == 1:
+        return f"every {_listed(names)}"
+    if rule.interval == 2 and len(names) == 1:
+        return f"every other {names[0]}"
+    return f"{every} on {_listed(names)}"
+
+
+def _monthly(rule: Rule, due: date | None) -> str | None:
+    every = _every(rule.interval, "month")
+    clamp = _clamp_day(rule)
+    if rule.bymonth:
+        return None
+    if rule.is_anchored:
+        if due is None:
+            return every
+        clamp = due.day if due.day >= 29 else None
+        if clamp is None:
+            return f"{every} on the {ordinal(due.day)}"
+    if clamp is not None:
+        return f"{every} on the {ordinal(clamp)} (or the last day)"
+    if rule.bymonthday and not (rule.byday or rule.bysetpos):
+        return f"{every} on {_listed([_month_day(d) for d in rule.bymonthday])}"
+    if len(rule.byday) == 1 and rule.byday[0][0] and not (rule.bymonthday or rule.bysetpos):
+        nth = _nth_weekday(*rule.byday[0])
+        return f"every {nth}" if rule.interval == 1 else f"{every} on the {nth}"
+    return None
+
+
+def _yearly(rule: Rule, due: date | None) -> str | None:
+    every = _every(rule.interval, "year")
+    if rule.is_anchored:
+        if due is None:
+            return every
+        if (due.month, due.day) == (2, 29):
+            return f"{every} on 29 February (or 28 February)"
+        return f"{every} on {due.day} {_MONTH_NAMES[due.month - 1]}"
+    if len(rule.bymonth) != 1:
+        return None
+    month = _MONTH_NAMES[rule.bymonth[0] - 1]
+    if rule.bymonth == (2,) and _clamp_day(rule) == 29:
+        return f"{every} on 29 February (or 28 February)"
+    if len(rule.bymonthday) == 1 and rule.bymonthday[0] > 0 and not (rule.byday or rule.bysetpos):
+        return f"{every} on {rule.bymonthday[0]} {month}"
+    if len(rule.byday) == 1 and rule.byday[0][0] and not (rule.bymonthday or rule.bysetpos):
+        return f"{every} on the {_nth_weekday(*rule.byday[0])} of {month}"
+    return None
+
+
+def _daily(rule: Rule) -> str | None:
+    if rule.is_anchored:
+        return _every(rule.interval, "day")
+    if rule.interval == 1 and rule.byday and not (rule.bymonth or rule.bymonthday or rule.bysetpos):
+        return _weekly(replace(rule, freq="WEEKLY"), None)
+    return None
+
+
+def describe(rule: str, due: date | None = None) -> str:
+    """The rule in words ("every other Wednesday", "every month on the 25th, 3 more times");
+    "" for none. Never raises: a rule it cannot put in words comes back as its RRULE text."""
+    try:
+        parsed = parse_rule(rule)
+    except RuleError:
+        return rule
+    if parsed is None:
+        return ""
+    if parsed.freq == "DAILY":
+        words = _daily(parsed)
+    elif parsed.freq == "WEEKLY":
+        words = _weekly(parsed, due)
+    elif parsed.freq == "MONTHLY":
+        words = _monthly(parsed, due)
+    else:
+        words = _yearly(parsed, due)
+    if words is None:
+        return str(parsed)
+    if parsed.until is not None:
+        words += f", until {_long_date(parsed.until)}"
+    if parsed.count is not None:
+        words += ", last time" if parsed.count == 1 else f", {parsed.count} more times"
+    return words
