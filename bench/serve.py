@@ -1,21 +1,25 @@
-"""The list page over real HTTP against the floor of SPEC §12, and under a sign-in flood.
+"""The list page over real HTTP against the floor and the Django peer of SPEC §12, and under a
+sign-in flood.
 
-    uv run python -m bench.serve                     # the reference set: ~10 minutes
-    uv run python -m bench.serve --users 50 --tasks-per-user 200 --heavy 20000 --rounds 3
+    uv run --group bench python -m bench.serve       # the reference set: ~10 minutes
+    uv run --group bench python -m bench.serve --users 50 --tasks-per-user 200 --heavy 20000
 
 Starts a throwaway PostgreSQL 15 cluster, fills it with `python -m app seed` (users ×
 tasks-per-user, plus heavy@example.com), runs `VACUUM ANALYZE`, then serves Taskwise
-(`uvicorn app.main:app`) and the floor (`uvicorn bench.floor:app`) side by side, one worker
-each, and measures each with `wrk -t1 -c16` (needs Debian's wrk) in interleaved rounds:
-requests per second, p95, non-2xx answers. Prints medians and the ratios SPEC §12 targets,
-then the list's p95 alone and during a flood of 16 clients posting wrong passwords (random
-emails from random forwarded addresses, as a distributed attacker would), and the worker's
-memory. Figures go to docs/PERFORMANCE.md.
+(`uvicorn app.main:app`), the floor (`uvicorn bench.floor:app`) and the idiomatic Django peer
+(`uvicorn bench.django_peer.asgi:app`, Django from the `bench` dependency group) side by
+side, one worker each. Each is first checked to show the same 20 task ids, in the same order,
+as SQL for both users; then each is measured with `wrk -t1 -c16` (needs Debian's wrk) in
+interleaved rounds: requests per second, p95, non-2xx answers. Prints medians and the ratios
+SPEC §12 targets, then the list's p95 alone and during a flood of 16 clients posting wrong
+passwords (random emails from random forwarded addresses, as a distributed attacker would),
+and the workers' memory. Figures go to docs/PERFORMANCE.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import re
 import shutil
@@ -168,6 +172,40 @@ def anonymous_form(base: str) -> tuple[str, str]:
         return f"taskwise_anon={client.cookies.get('taskwise_anon')}", token.group(1)
 
 
+TASK_ID = re.compile(
+    r'<li id="task-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"'
+)
+EXPECTED_PAGE = """
+    SELECT tasks.id::text FROM tasks JOIN users ON users.id = tasks.user_id
+    WHERE users.email = %s AND tasks.deleted_at IS NULL AND tasks.status = 'pending'
+    ORDER BY tasks.due_date ASC NULLS LAST, tasks.due_time ASC NULLS LAST, tasks.id ASC
+    LIMIT 20
+"""
+
+
+def check_same_rows(database_url: str, emails: dict[str, str], servers: dict[str, str]) -> None:
+    """Every server shows the default view's 20 task ids, in SQL's order, for every user."""
+    conn = psycopg2.connect(database_url)
+    try:
+        for email, cookie in emails.items():
+            with conn.cursor() as cur:
+                cur.execute(EXPECTED_PAGE, (email,))
+                expected = [row[0] for row in cur.fetchall()]
+            if len(expected) != 20:
+                raise RuntimeError(f"{email} has {len(expected)} pending tasks, not 20 or more")
+            for name, base in servers.items():
+                answer = httpx.get(f"{base}/tasks", headers={"Cookie": cookie}, timeout=30)
+                shown = TASK_ID.findall(answer.text)
+                if answer.status_code != 200 or shown != expected:
+                    raise RuntimeError(
+                        f"{name} shows other rows than SQL for {email} "
+                        f"(status {answer.status_code}, {len(shown)} rows)"
+                    )
+    finally:
+        conn.close()
+    print(f"same rows as SQL: {', '.join(servers)} for {', '.join(emails)}")
+
+
 def settle(base: str, seconds: float = 60) -> None:
     """Wait until the server answers quickly again (a stall can outlive the flood), then 2 s."""
     deadline = time.monotonic() + seconds
@@ -205,6 +243,8 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("bench.serve needs wrk (apt-get install wrk)")
+    if importlib.util.find_spec("django") is None:
+        sys.exit("bench.serve needs Django: uv run --group bench python -m bench.serve")
 
     work = Path(tempfile.mkdtemp(prefix="taskwise-bench-"))
     report, flood_script = work / "report.lua", work / "flood.lua"
@@ -245,18 +285,26 @@ def main() -> None:
             cur.execute("VACUUM ANALYZE")
         conn.close()
 
-        app_port, floor_port = free_port(), free_port()
+        app_port, floor_port, django_port = free_port(), free_port(), free_port()
         app_env = env | {"BASE_URL": f"http://127.0.0.1:{app_port}"}
+        django_env = env | {"DJANGO_SETTINGS_MODULE": "bench.django_peer.settings"}
         with (
             server("app.main:app", app_port, app_env, work / "app.log", app_dir) as app_pid,
             server("bench.floor:app", floor_port, env, work / "floor.log"),
+            server(
+                "bench.django_peer.asgi:app", django_port, django_env, work / "django.log"
+            ) as django_pid,
         ):
             app_url, floor_url = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{floor_port}"
-            cookies = {
-                "1,000 tasks": sign_in(app_url, "user1@example.com"),
-                f"{args.heavy:,} tasks": sign_in(app_url, "heavy@example.com"),
+            django_url = f"http://127.0.0.1:{django_port}"
+            servers = {"taskwise": app_url, "floor": floor_url, "django": django_url}
+            emails = {
+                f"{args.tasks_per_user:,} tasks": "user1@example.com",
+                f"{args.heavy:,} tasks": "heavy@example.com",
             }
-            heavy = cookies[f"{args.heavy:,} tasks"]
+            cookies = {who: sign_in(app_url, email) for who, email in emails.items()}
+            light, heavy = cookies.values()
+            check_same_rows(url, {emails[who]: cookie for who, cookie in cookies.items()}, servers)
 
             def measure(url: str, cookie: str) -> Run:
                 return wrk(
@@ -274,7 +322,7 @@ def main() -> None:
                 }
                 for round_ in range(args.rounds):
                     for who, cookie in cookies.items():
-                        for name, base in (("taskwise", app_url), ("floor", floor_url)):
+                        for name, base in servers.items():
                             results.setdefault((who, name), []).append(
                                 measure(f"{base}/tasks", cookie)
                             )
@@ -288,14 +336,19 @@ def main() -> None:
                     return statistics.median(getattr(run, field) for run in results[key])
 
                 print(
-                    "\n| list page, default view | Taskwise req/s | floor req/s | ratio | non-2xx |"
+                    "\n| list page, default view | Taskwise req/s | floor req/s | Django req/s"
+                    " | Taskwise/floor (≥ 0.5) | Taskwise/Django (≥ 3) | non-2xx |"
                 )
-                print("| --- | ---: | ---: | ---: | ---: |")
+                print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
                 for who in cookies:
-                    ours, floor = median((who, "taskwise"), "rps"), median((who, "floor"), "rps")
-                    bad = sum(r.non2xx + r.failures for r in results[(who, "taskwise")])
-                    ratio = ours / floor
-                    print(f"| user with {who} | {ours:.0f} | {floor:.0f} | {ratio:.2f} | {bad} |")
+                    ours, floor, django = (median((who, name), "rps") for name in servers)
+                    bad = sum(
+                        r.non2xx + r.failures for name in servers for r in results[(who, name)]
+                    )
+                    print(
+                        f"| user with {who} | {ours:.0f} | {floor:.0f} | {django:.0f}"
+                        f" | {ours / floor:.2f} | {ours / django:.2f} | {bad} |"
+                    )
                 base_rps = median(("heavy", "default"), "rps")
                 print("\n| heavy user, view | req/s | cost vs default page 1 |")
                 print("| --- | ---: | ---: |")
@@ -308,7 +361,7 @@ def main() -> None:
                 flood_script.write_text(FLOOD.format(cookie=anon_cookie, token=token))
                 alone, during = [], []
                 for _ in range(args.rounds):
-                    alone.append(measure(f"{app_url}/tasks", cookies["1,000 tasks"]))
+                    alone.append(measure(f"{app_url}/tasks", light))
                     flood = subprocess.Popen(  # noqa: S603
                         [
                             WRK,
@@ -323,7 +376,7 @@ def main() -> None:
                         text=True,
                     )
                     time.sleep(1)
-                    during.append(measure(f"{app_url}/tasks", cookies["1,000 tasks"]))
+                    during.append(measure(f"{app_url}/tasks", light))
                     flood_out = flood.communicate()[0]
                     settle(app_url)
                 p95_alone = statistics.median(r.p95_ms for r in alone)
@@ -337,6 +390,7 @@ def main() -> None:
                 print(f"| ms | {p95_alone:.1f} | {p95_flood:.1f} | {ratio:.2f} | {bad} |")
                 print("last flood run (sign-ins):", " ".join(flood_out.split()[-12:]))
             print(f"\nTaskwise worker RSS after the runs: {rss_mb(app_pid):.0f} MB")
+            print(f"Django worker RSS after the runs: {rss_mb(django_pid):.0f} MB")
 
 
 if __name__ == "__main__":
