@@ -27,6 +27,7 @@ SQLModel.metadata.naming_convention = {
 TITLE_MAX = 200
 DESCRIPTION_MAX = 5000
 TAG_MAX = 32
+RULE_MAX = 255  # a repeat rule (RRULE text), stored and as typed
 EMAIL_MAX = 320
 NAME_MAX = 100
 ESTIMATE_MIN, ESTIMATE_MAX = 1, 1000
@@ -46,15 +47,6 @@ class Priority(StrEnum):
     low = "low"
     medium = "medium"
     high = "high"
-
-
-class Recurrence(StrEnum):
-    none = "none"
-    daily = "daily"
-    weekdays = "weekdays"
-    weekly = "weekly"
-    monthly = "monthly"
-    yearly = "yearly"
 
 
 class Theme(StrEnum):
@@ -193,7 +185,14 @@ class TaskFields(SQLModel):
     due_date: date | None = Field(default=None)  # within DATE_MIN..DATE_MAX (app.forms)
     due_time: time | None = Field(default=None)
     estimated_hours: int | None = Field(default=None, ge=ESTIMATE_MIN, le=ESTIMATE_MAX)
-    recurrence: str = Field(default=Recurrence.none, sa_type=String(16), nullable=False)
+    # An RFC 5545 RRULE in canonical form (app.tasks.rules), "" for a task that does not repeat.
+    recurrence: str = Field(
+        default="",
+        max_length=RULE_MAX,
+        sa_type=String(RULE_MAX),
+        nullable=False,
+        sa_column_kwargs={"server_default": ""},
+    )
 
 
 class TaskInput(TaskFields):
@@ -236,7 +235,7 @@ class Task(TaskFields, Timestamped, table=True):
         ),
         CheckConstraint(_one_of("status", Status), name="status_valid"),
         CheckConstraint(_one_of("priority", Priority), name="priority_valid"),
-        CheckConstraint(_one_of("recurrence", Recurrence), name="recurrence_valid"),
+        CheckConstraint(f"length(recurrence) <= {RULE_MAX}", name="recurrence_length"),
         CheckConstraint(
             f"estimated_hours IS NULL OR estimated_hours BETWEEN {ESTIMATE_MIN} AND {ESTIMATE_MAX}",
             name="estimate_range",
@@ -303,6 +302,15 @@ class Task(TaskFields, Timestamped, table=True):
             "id",
             postgresql_where=text("deleted_at IS NULL"),
         ).ddl_if(dialect="postgresql"),
+        # Completing a repeating task: has its series a next occurrence already?
+        Index(
+            "ix_tasks_series",
+            "user_id",
+            "series_id",
+            "due_date",
+            postgresql_where=text("series_id IS NOT NULL"),
+            sqlite_where=text("series_id IS NOT NULL"),
+        ),
         # Keyword search: ILIKE '%word%' on title and description, served by trigrams.
         Index(
             "ix_tasks_search_trgm",
@@ -317,6 +325,9 @@ class Task(TaskFields, Timestamped, table=True):
     version: int = Field(default=1, nullable=False)
     deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     form_token: str | None = Field(default=None, sa_type=String(64))
+    # The occurrences of one repeating series share this key (the first occurrence's id),
+    # so completing one twice still makes one next occurrence.
+    series_id: uuid.UUID | None = Field(default=None)
 
 
 class Tag(Timestamped, table=True):

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col
 from uuid_utils.compat import uuid7
 
-from app.models import Priority, Recurrence, Status, Tag, Task, TaskTag, User
+from app.models import Priority, Status, Tag, Task, TaskTag, User
 from app.security import hash_password
 
 PASSWORD = "password-1234"  # noqa: S105 - the documented demo password
@@ -82,6 +82,14 @@ TAGS = [
     "car",
     "travel",
     "reading",
+]
+# Repeat rules as people use them (anchored on the due date, as the form's presets are).
+SEED_RULES = [
+    "FREQ=DAILY",
+    "FREQ=WEEKLY",
+    "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+    "FREQ=WEEKLY;INTERVAL=2",
+    "FREQ=MONTHLY",
 ]
 DESCRIPTIONS = [
     "",
@@ -201,9 +209,7 @@ def _tasks(
                 "due_time": due_time if due_date is not None and rng.random() < 0.3 else None,
                 "completed_at": created + timedelta(days=rng.randint(0, 20)) if completed else None,
                 "estimated_hours": rng.choice([None, None, 1, 2, 3, 5, 8]),
-                "recurrence": rng.choice(["daily", "weekly", "monthly"])
-                if recurring
-                else Recurrence.none,
+                "recurrence": rng.choice(SEED_RULES) if recurring else "",
                 "version": 1,
                 "deleted_at": None,
                 "form_token": None,

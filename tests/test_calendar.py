@@ -62,14 +62,14 @@ def test_the_feed_has_the_dated_pending_tasks(client: Client, me: User, engine: 
         due_time=time(9, 30),
         description="Bring the form",
     )
-    add(engine, me.id, "Rent", due_date=date(2026, 12, 1), recurrence="monthly")
+    add(engine, me.id, "Rent", due_date=date(2026, 12, 1), recurrence="FREQ=MONTHLY")
     add(
         engine,
         me.id,
         "Standup",
         due_date=date(2026, 12, 1),
         due_time=time(9, 0),
-        recurrence="weekdays",
+        recurrence="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;UNTIL=20270131",
     )
     add(engine, me.id, "Undated")
     add(engine, me.id, "Done already", due_date=date(2026, 12, 2))
@@ -94,6 +94,8 @@ def test_the_feed_has_the_dated_pending_tasks(client: Client, me: User, engine: 
     assert str(events["Timed"]["description"]) == "Bring the form"
     assert events["Rent"]["rrule"]["FREQ"] == ["MONTHLY"]
     assert events["Standup"]["rrule"]["BYDAY"] == ["MO", "TU", "WE", "TH", "FR"]
+    # A timed event's UNTIL is a UTC moment (RFC 5545): the end of 31 January in New York.
+    assert events["Standup"]["rrule"]["UNTIL"] == [datetime(2027, 2, 1, 4, 59, 59, tzinfo=UTC)]
     assert all(str(e["uid"]).endswith("@taskwise") for e in events.values())
     assert calendar.walk("VTIMEZONE"), "timed events carry their time zone definition"
 

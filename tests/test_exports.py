@@ -57,7 +57,7 @@ def seed(engine: Engine, owner: uuid.UUID) -> None:
                 due_time=time(9, 30),
                 tags=["bills", "Ünïcode"],
                 estimated_hours=3,
-                recurrence="monthly",
+                recurrence="FREQ=MONTHLY;INTERVAL=2;UNTIL=20271231",
             ),
         )
         done = create_task(session, owner_id=owner, data=TaskInput(title="Café ☕ done"))

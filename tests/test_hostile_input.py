@@ -180,7 +180,7 @@ def test_rows_stored_before_dates_were_bounded_do_not_break_anything(
     """A repeating task due 9999-12-31 (an import of an earlier version let it in)."""
     with Session(engine) as session:
         edge = Task(user_id=me.id, title="End of time", due_date=date(9999, 12, 31))
-        edge.recurrence = "daily"
+        edge.recurrence = "FREQ=DAILY"
         other = Task(user_id=me.id, title="Ordinary", due_date=date(2026, 12, 1))
         session.add_all([edge, other])
         session.commit()

@@ -57,7 +57,7 @@ def test_completing_a_repeating_task_creates_the_next_one(
         "Pay rent",
         due_date=date(2026, 1, 31),
         due_time=time(9, 0),
-        recurrence="monthly",
+        recurrence="FREQ=MONTHLY",
         priority="high",
         tags=["bills", "home"],
         estimated_hours=1,
@@ -70,7 +70,7 @@ def test_completing_a_repeating_task_creates_the_next_one(
     assert (following.title, following.priority, following.recurrence) == (
         "Pay rent",
         "high",
-        "monthly",
+        "FREQ=MONTHLY;BYMONTHDAY=28,29,30,31;BYSETPOS=-1",  # the 31st, or the month's last day
     )
     assert (following.due_date, following.due_time) == (date(2026, 2, 28), time(9, 0))
     assert following.estimated_hours == 1
@@ -88,7 +88,13 @@ def test_completing_a_repeating_task_creates_the_next_one(
 def test_htmx_completion_returns_the_row_and_the_next_occurrence(
     client: Client, me: User, engine: Engine
 ) -> None:
-    task = add(engine, me.id, "Stand-up", due_date=date(2026, 11, 20), recurrence="weekdays")
+    task = add(
+        engine,
+        me.id,
+        "Stand-up",
+        due_date=date(2026, 11, 20),
+        recurrence="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+    )
     response = submit(
         client, "/tasks", f"/tasks/{task.id}/toggle", {}, headers={"HX-Request": "true"}
     )
@@ -344,7 +350,7 @@ def test_bulk_actions_touch_only_the_callers_tasks(
 def test_bulk_completion_of_a_repeating_task_creates_its_next_one(
     client: Client, me: User, engine: Engine
 ) -> None:
-    task = add(engine, me.id, "Weekly", due_date=date(2026, 11, 23), recurrence="weekly")
+    task = add(engine, me.id, "Weekly", due_date=date(2026, 11, 23), recurrence="FREQ=WEEKLY")
     bulk(client, "complete", [task.id])
     assert sorted((t.status, t.due_date) for t in all_tasks(engine)) == [
         ("completed", date(2026, 11, 23)),
@@ -461,7 +467,12 @@ def test_a_timed_daily_task_keeps_its_local_time_across_a_dst_change(
 
     # Europe/Paris (me's zone) moves from UTC+1 to UTC+2 on 29 March 2026.
     task = add(
-        engine, me.id, "Pills", due_date=date(2026, 3, 28), due_time=time(9, 0), recurrence="daily"
+        engine,
+        me.id,
+        "Pills",
+        due_date=date(2026, 3, 28),
+        due_time=time(9, 0),
+        recurrence="FREQ=DAILY",
     )
     submit(client, "/tasks", f"/tasks/{task.id}/toggle", {})
     following = next(t for t in all_tasks(engine) if t.status == "pending")
@@ -518,7 +529,7 @@ def test_seed_fills_the_database_with_demo_users_who_can_sign_in(
             ).all()
         )
         statuses = set(session.scalars(select(Task.status)))
-        recurring = session.scalar(select(func.count()).where(Task.recurrence != "none"))
+        recurring = session.scalar(select(func.count()).where(Task.recurrence != ""))
     assert per_user == {
         "user1@example.com": 40,
         "user2@example.com": 40,

@@ -122,3 +122,77 @@ def test_expression_indexes_exist_as_declared(pg_url: str, sqlite_template: Path
     finally:
         sqlite.dispose()
     assert "UNIQUE INDEX uq_tags_user_name ON tags (user_id, lower(name))" in sql
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_repeat_names_become_rrules_and_come_back(
+    backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    """Migration 0006: each of the six old names becomes the rule it meant, and a downgrade
+    gives the name back (a rule the names cannot say becomes its frequency's name)."""
+    from sqlalchemy import text
+
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'repeat.db'}"
+    else:
+        cluster: Cluster = request.getfixturevalue("pg_cluster")
+        url = cluster.create_database(f"repeat_{time.monotonic_ns()}")
+    run_alembic(url, monkeypatch, "upgrade", "0005")
+    engine = create_engine(Settings(_env_file=None, database_url=url).sqlalchemy_url)
+    names = ["none", "daily", "weekdays", "weekly", "monthly", "yearly"]
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO users (id, email, password_hash, timezone, theme, date_order,"
+                    " created_at, updated_at) VALUES ('00000000000000000000000000000001',"
+                    " 'a@example.com', 'x', 'UTC', 'system', 'dmy', '2026-01-01', '2026-01-01')"
+                    if backend == "sqlite"
+                    else "INSERT INTO users (id, email, password_hash, timezone, theme,"
+                    " date_order, created_at, updated_at) VALUES"
+                    " ('00000000-0000-0000-0000-000000000001', 'a@example.com', 'x', 'UTC',"
+                    " 'system', 'dmy', now(), now())"
+                )
+            )
+            for number, name in enumerate(names):
+                conn.execute(
+                    text(
+                        "INSERT INTO tasks (id, user_id, title, status, priority, due_date,"
+                        " recurrence, version, created_at, updated_at) VALUES"
+                        " (:id, :user, :title, 'pending', 'medium', '2026-01-31', :rule, 1,"
+                        " '2026-01-01', '2026-01-01')"
+                    ),
+                    {
+                        "id": f"00000000-0000-0000-0000-00000000001{number}".replace("-", "")
+                        if backend == "sqlite"
+                        else f"00000000-0000-0000-0000-00000000001{number}",
+                        "user": "00000000000000000000000000000001"
+                        if backend == "sqlite"
+                        else "00000000-0000-0000-0000-000000000001",
+                        "title": name,
+                        "rule": name,
+                    },
+                )
+        read = text("SELECT title, recurrence FROM tasks ORDER BY title")
+        run_alembic(url, monkeypatch, "upgrade", "0006")
+        with engine.connect() as conn:
+            assert dict(conn.execute(read).all()) == {
+                "none": "",
+                "daily": "FREQ=DAILY",
+                "weekdays": "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+                "weekly": "FREQ=WEEKLY",
+                "monthly": "FREQ=MONTHLY",
+                "yearly": "FREQ=YEARLY",
+            }
+        with engine.begin() as conn:  # a rule the old names cannot say
+            conn.execute(
+                text(
+                    "UPDATE tasks SET recurrence = 'FREQ=WEEKLY;INTERVAL=2;BYDAY=WE'"
+                    " WHERE title = 'weekly'"
+                )
+            )
+        run_alembic(url, monkeypatch, "downgrade", "0005")
+        with engine.connect() as conn:
+            assert dict(conn.execute(read).all()) == {name: name for name in names}
+    finally:
+        engine.dispose()

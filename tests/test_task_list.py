@@ -265,17 +265,18 @@ def test_rows_show_what_the_filters_use(world: tuple[TestClient[Litestar], list[
     client, tasks = world
     html = client.get("/tasks", params={"status": "all", "per_page": 100}).text
     by_id = {t.id: t for t in tasks}
-    rows = re.findall(
-        r'<li id="task-([^"]+)"[^>]*data-status="(\w+)" data-priority="(\w+)"\s*'
-        r'data-due="([^"]*)" data-overdue="(true|false)"',
-        html,
-    )
+    rows = [
+        dict(re.findall(r'(data-[\w-]+)="([^"]*)"', row))
+        for row in re.findall(r'<li id="task-[^"]+"[^>]*>', html)
+    ]
     assert len(rows) == len(tasks)
-    for task_id, status, priority, due, is_overdue in rows:
-        t = by_id[task_id]
-        assert (status, priority) == (t.status, t.priority)
-        assert due == (t.due_date.isoformat() if t.due_date else "")
-        assert is_overdue == ("true" if overdue(t) else "false")
+    for row in rows:
+        t = by_id[row["data-task-id"]]
+        assert (row["data-status"], row["data-priority"]) == (t.status, t.priority)
+        assert row["data-due"] == (t.due_date.isoformat() if t.due_date else "")
+        assert row["data-due-time"] == (t.due_time.strftime("%H:%M") if t.due_time else "")
+        assert row["data-recurrence"] == ""
+        assert row["data-overdue"] == ("true" if overdue(t) else "false")
     assert "Overdue · 3 days" in html and "Tomorrow" in html and "Today 23:00" in html
 
 

@@ -4,24 +4,17 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vRecur
 from itsdangerous import BadSignature
 from sqlmodel import Session, col
 
-from app.models import DATE_MAX, Recurrence, Status, Task, User
+from app.models import DATE_MAX, Status, Task, User
 from app.security import Signing
 from app.tasks.queries import tasks_of
 
-RRULES: dict[str, dict[str, object]] = {
-    Recurrence.daily: {"FREQ": "DAILY"},
-    Recurrence.weekdays: {"FREQ": "WEEKLY", "BYDAY": ["MO", "TU", "WE", "TH", "FR"]},
-    Recurrence.weekly: {"FREQ": "WEEKLY"},
-    Recurrence.monthly: {"FREQ": "MONTHLY"},
-    Recurrence.yearly: {"FREQ": "YEARLY"},
-}
 TIMED_EVENT_LENGTH = timedelta(minutes=30)
 
 
@@ -78,9 +71,21 @@ def build_feed(db: Session, user: User, *, now: datetime) -> bytes:
             start = datetime.combine(task.due_date, task.due_time, tzinfo=zone)
             event.add("dtstart", start)
             event.add("dtend", start + TIMED_EVENT_LENGTH)
-        if rule := RRULES.get(task.recurrence):
-            event.add("rrule", rule)
+        if task.recurrence:
+            event.add("rrule", _rrule(task.recurrence, task.due_time, zone))
         event.add("categories", [task.priority])
         calendar.add_component(event)
     calendar.add_missing_timezones()
     return bytes(calendar.to_ical())
+
+
+def _rrule(rule: str, due_time: time | None, zone: ZoneInfo) -> vRecur:
+    """The stored RRULE as the event's: the task's due date is its DTSTART, and its COUNT
+    counts that occurrence. RFC 5545 wants UNTIL as a UTC moment when DTSTART has a time:
+    the stored UNTIL date is inclusive, so the last moment of that local day."""
+    recur: vRecur = vRecur.from_ical(rule)
+    if due_time is not None and "UNTIL" in recur:
+        until = recur["UNTIL"][0]
+        day = until.date() if isinstance(until, datetime) else until
+        recur["UNTIL"] = [datetime.combine(day, time(23, 59, 59), tzinfo=zone).astimezone(UTC)]
+    return recur

@@ -6,14 +6,15 @@ import uuid
 from typing import Any
 
 from litestar import Controller, Response, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
 
+from app import quickadd
 from app.auth.guards import CurrentUser, requires_login
 from app.db import DbSession
-from app.forms import FormData, field, parse_int
-from app.models import VERSION_MAX, Priority, Recurrence, Task, User
+from app.forms import FormData, FormErrors, field, has_control_characters, parse_int
+from app.models import VERSION_MAX, Priority, Task, TaskInput, User
 from app.pages import (
     now_of,
     redirect,
@@ -23,8 +24,8 @@ from app.pages import (
     url_pattern,
     wants_fragment,
 )
-from app.tasks import service
-from app.tasks.dates import LocalNow
+from app.tasks import rules, service
+from app.tasks.dates import LocalNow, in_zone
 from app.tasks.forms import form_values, parse_task_form
 from app.tasks.listing import (
     LIST_FIELDS,
@@ -41,8 +42,10 @@ VARY = {"Vary": "HX-Request"}
 ROW_ACTIONS = ("detail", "edit", "toggle", "delete")
 FORM_CHOICES = {
     "priorities": [p.value for p in Priority],
-    "recurrences": [r.value for r in Recurrence],
+    "recurrences": list(rules.PRESETS),  # offered beside the field; any rule may be typed
 }
+PRESET_OF_RULE = {rule: name for name, rule in rules.PRESETS.items() if rule}
+QUICK_MAX = 1000  # a quick-add line (the title within it is at most TITLE_MAX)
 
 
 def _uuid_or_none(raw: object) -> uuid.UUID | None:
@@ -56,6 +59,39 @@ def local_now(request: HTMXRequest, user: User) -> LocalNow:
     return LocalNow.at(now_of(request), user.timezone)
 
 
+def read_task_form(
+    request: HTMXRequest, user: User, data: FormData
+) -> tuple[TaskInput, FormErrors]:
+    """The task form, its repeat phrase's dates read on the user's day and in their order."""
+    today = local_now(request, user).today
+    return parse_task_form(data, today=today, date_order=user.date_order)
+
+
+def read_quick_line(request: HTMXRequest, user: User, line: str) -> quickadd.Parsed:
+    """A quick-add line read at the user's moment, in their time zone and date order."""
+    if len(line) > QUICK_MAX:
+        raise quickadd.QuickAddError(f"A quick-add line is at most {QUICK_MAX:,} characters.")
+    if has_control_characters(line):
+        raise quickadd.QuickAddError("The line contains characters that are not allowed.")
+    if not line.strip():  # as the task form says it
+        raise quickadd.QuickAddError("Title is required.")
+    moment = in_zone(now_of(request), user.timezone)
+    return quickadd.parse(line, moment, user.date_order)
+
+
+def task_input_of(parsed: quickadd.Parsed) -> TaskInput:
+    """The task a parsed quick-add line describes (priority medium unless it said one)."""
+    return TaskInput(
+        title=parsed.title,
+        priority=parsed.priority or Priority.medium,
+        due_date=parsed.due_date,
+        due_time=parsed.due_time,
+        tags=list(parsed.tags),
+        estimated_hours=parsed.estimated_hours,
+        recurrence=parsed.recurrence,
+    )
+
+
 def task_values(task: Task, tags: list[str]) -> dict[str, str]:
     return {
         "title": task.title,
@@ -65,7 +101,7 @@ def task_values(task: Task, tags: list[str]) -> dict[str, str]:
         "due_time": task.due_time.strftime("%H:%M") if task.due_time else "",
         "tags": ", ".join(tags),
         "estimated_hours": str(task.estimated_hours or ""),
-        "recurrence": task.recurrence,
+        "recurrence": PRESET_OF_RULE.get(task.recurrence, task.recurrence),
     }
 
 
@@ -110,12 +146,18 @@ def row_links(request: HTMXRequest) -> dict[str, str]:
 
 
 def row_response(
-    request: HTMXRequest, db: DbSession, user: User, *tasks: Task, status: int = 200
+    request: HTMXRequest,
+    db: DbSession,
+    user: User,
+    *tasks: Task,
+    status: int = 200,
+    added: str | None = None,
 ) -> Template:
-    """The rows of these tasks, for htmx to swap in where the first one was."""
+    """The rows of these tasks, for htmx to swap in where the first one was; `added` says
+    under the quick-add box what was created."""
     now = local_now(request, user)
     rows = [row_of(task, tags_of(db, user.id, task.id), now) for task in tasks]
-    context = {"rows": rows, "links": row_links(request)}
+    context = {"rows": rows, "links": row_links(request), "added": added}
     return render(request, "tasks/_rows.html", context, headers=VARY, status=status)
 
 
@@ -127,6 +169,8 @@ def list_response(
     *,
     fragment: bool,
     flashes: list[str] | None = None,
+    status: int = 200,
+    quick: dict[str, str] | None = None,
 ) -> Template:
     """The list in a view: the whole page, or for htmx the #task-list fragment together with
     the view's canonical URL (defaults and empty fields left out) for the address bar."""
@@ -139,12 +183,13 @@ def list_response(
         "q_max": Q_MAX,
         "links": row_links(request),
         **FORM_CHOICES,
+        **(quick or {}),  # a quick-add line refused without JavaScript, with its message
     }
     if fragment:
         return render(
             request, "tasks/_list.html", context, headers=VARY, push_url=page.params.url()
         )
-    return render(request, "tasks/index.html", context, headers=VARY)
+    return render(request, "tasks/index.html", context, headers=VARY, status=status)
 
 
 class TaskController(Controller):
@@ -192,32 +237,62 @@ class TaskController(Controller):
 
     @post("/", name="tasks:create", sync_to_thread=True)
     def create(self, request: HTMXRequest, db: DbSession, user: CurrentUser, data: FormData) -> Any:
-        is_quick = "quick" in data and "title" not in data  # the quick-add form, even if empty
-        quick = field(data, "quick")
-        if is_quick:
-            # Quick add: for now the whole line is the title (the grammar of SPEC §7 comes next).
-            data = {"title": quick, "form_token": field(data, "form_token")}
-        task_input, errors = parse_task_form(data)
-        if errors and is_quick and wants_fragment(request):
-            context = {"quick": quick, "quick_error": errors.get("title", "Check this task.")}
-            return render(
-                request,
-                "tasks/_quick_add.html",
-                context,
-                status=400,
-                headers=VARY,
-                re_target="#quick-add",
-                re_swap="outerHTML",
-            )
+        form_token = field(data, "form_token").strip()
+        if "quick" in data and "title" not in data:  # the quick-add form, even if empty
+            return self._quick_add(request, db, user, field(data, "quick"), form_token)
+        task_input, errors = read_task_form(request, user, data)
         if errors:
             values = form_values(data)
             return form_response(request, task=None, values=values, errors=errors, status=400)
-        task = service.create_task(
-            db, owner_id=user.id, data=task_input, form_token=field(data, "form_token").strip()
-        )
+        task = service.create_task(db, owner_id=user.id, data=task_input, form_token=form_token)
         if wants_fragment(request):
             return row_response(request, db, user, task, status=201)
         return redirect(request, url_for(request, "tasks:list"), flash=f"Added “{task.title}”.")
+
+    def _quick_add(
+        self, request: HTMXRequest, db: DbSession, user: User, line: str, form_token: str
+    ) -> Any:
+        """SPEC §7: one line, parsed on the server; the flash says what was understood."""
+        try:
+            parsed = read_quick_line(request, user, line)
+        except quickadd.QuickAddError as error:
+            context = {"quick": line, "quick_error": str(error)}
+            if wants_fragment(request):
+                return render(
+                    request,
+                    "tasks/_quick_add.html",
+                    context,
+                    status=400,
+                    headers=VARY,
+                    re_target="#quick-add",
+                    re_swap="outerHTML",
+                )
+            params = parse_list_params({}, path=url_for(request, "tasks:list"))
+            return list_response(
+                request, db, user, params, fragment=False, status=400, quick=context
+            )
+        task = service.create_task(
+            db, owner_id=user.id, data=task_input_of(parsed), form_token=form_token
+        )
+        message = f"Added: {quickadd.summary(parsed)}"
+        if wants_fragment(request):
+            return row_response(request, db, user, task, status=201, added=message)
+        return redirect(request, url_for(request, "tasks:list"), flash=message)
+
+    @get("/preview", name="tasks:preview", sync_to_thread=False)
+    def preview(
+        self, request: HTMXRequest, user: CurrentUser, quick: FromQuery[str] = ""
+    ) -> Template:
+        """SPEC §7: what a quick-add line would create, as chips; nothing is written."""
+        if len(quick) > QUICK_MAX:
+            raise InvalidListParameter(f"A quick-add line is at most {QUICK_MAX:,} characters.")
+        context: dict[str, Any] = {"parsed": None, "problem": None, "line": quick}
+        if quick.strip():
+            try:
+                context["parsed"] = read_quick_line(request, user, quick)
+            except quickadd.QuickAddError as error:
+                context["problem"] = str(error)
+        return render(request, "tasks/_preview.html", context, headers=VARY)
 
     @get("/{task_id:uuid}", name="tasks:detail", sync_to_thread=True)
     def detail(
@@ -256,7 +331,7 @@ class TaskController(Controller):
         data: FormData,
     ) -> Any:
         task = get_task(db, user.id, task_id)
-        task_input, errors = parse_task_form(data)
+        task_input, errors = read_task_form(request, user, data)
         version_raw = field(data, "version").strip()
         version = parse_int(version_raw, minimum=1, maximum=VERSION_MAX)
         if version is None:

@@ -16,12 +16,17 @@ class LocalNow:
 
     @classmethod
     def at(cls, moment: datetime, timezone: str) -> LocalNow:
-        try:
-            zone = ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            zone = ZoneInfo("UTC")
-        local = moment.astimezone(zone)
+        local = in_zone(moment, timezone)
         return cls(today=local.date(), time=local.time().replace(tzinfo=None))
+
+
+def in_zone(moment: datetime, timezone: str) -> datetime:
+    """The moment on the wall clock of a time zone (UTC for a name that is not one)."""
+    try:
+        zone = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return moment.astimezone(zone)
 
 
 def is_overdue(*, status: str, due_date: date | None, due_time: time | None, now: LocalNow) -> bool:

@@ -19,11 +19,11 @@ from app.models import (
     DATE_MIN,
     TAG_MAX,
     Priority,
-    Recurrence,
     TaskFields,
     TaskInput,
     limits_of,
 )
+from app.tasks import rules
 
 MAX_TAGS = 20
 _TIME = re.compile(r"[0-9]{2}:[0-9]{2}")
@@ -102,7 +102,25 @@ def _choice(errors: FormErrors, name: str, raw: str, allowed: type[Any], default
     return value
 
 
-def parse_task_form(data: dict[str, Any]) -> tuple[TaskInput, FormErrors]:
+def _parse_rule(
+    errors: FormErrors, raw: str, due_date: date | None, today: date | None, date_order: str
+) -> str:
+    """A preset name, an RRULE or an `every …` phrase, as canonical RRULE text ("" none)."""
+    if has_control_characters(raw):
+        errors["recurrence"] = "The repeat rule contains characters that are not allowed."
+        return ""
+    try:
+        return rules.normalize(raw, due_date, today=today, date_order=date_order)
+    except rules.RuleError as error:
+        errors["recurrence"] = str(error)
+        return ""
+
+
+def parse_task_form(
+    data: dict[str, Any], *, today: date | None = None, date_order: str = "dmy"
+) -> tuple[TaskInput, FormErrors]:
+    """Clean values and a message per bad field. `today` (the user's local day) and
+    `date_order` read the dates of a repeat phrase such as "every monday until 24/12"."""
     errors: FormErrors = {}
     title = clean_text(
         errors,
@@ -132,10 +150,8 @@ def parse_task_form(data: dict[str, Any]) -> tuple[TaskInput, FormErrors]:
     else:
         tags = parse_tags(errors, tags_raw)
     estimate = _parse_estimate(errors, field(data, "estimated_hours"))
-    recurrence = _choice(
-        errors, "recurrence", field(data, "recurrence"), Recurrence, Recurrence.none
-    )
-    if recurrence != Recurrence.none and due_date is None and "due_date" not in errors:
+    recurrence = _parse_rule(errors, field(data, "recurrence"), due_date, today, date_order)
+    if recurrence and due_date is None and "due_date" not in errors:
         errors["due_date"] = "A repeating task needs a due date."
     values: dict[str, Any] = {
         "title": title,

@@ -30,6 +30,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from app.db import fold
 from app.forms import parse_int
 from app.models import PRIORITY_RANK_SQL, TAG_MAX, Priority, Status, Tag, Task, TaskTag
+from app.tasks import rules
 from app.tasks.dates import LocalNow, is_overdue, relative_due
 from app.tasks.queries import tags_of_user, tasks_of
 
@@ -173,6 +174,7 @@ class TaskRow:
     tags: list[str]
     overdue: bool
     due_label: str
+    repeat: str  # the repeat rule in words, "" for none
 
 
 @dataclass(frozen=True)
@@ -454,4 +456,5 @@ def row_of(task: ShownTask, tags: list[str], now: LocalNow) -> TaskRow:
         tags=tags,
         overdue=is_overdue(status=status, due_date=due_date, due_time=due_time, now=now),
         due_label=relative_due(status=status, due_date=due_date, due_time=due_time, now=now),
+        repeat=rules.describe(task.recurrence, due_date) if task.recurrence else "",
     )

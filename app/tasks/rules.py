@@ -23,9 +23,8 @@ from typing import Literal
 
 from dateutil import rrule as du
 
-from app.models import DATE_MAX, DATE_MIN
+from app.models import DATE_MAX, DATE_MIN, RULE_MAX
 
-RULE_MAX = 255  # the stored text and what a person may type for it
 INTERVAL_MAX = 366
 COUNT_MAX = 10000
 # The most days each month can have (leap years included).

@@ -6,13 +6,14 @@ import uuid
 from datetime import date, datetime, timedelta
 
 from litestar.exceptions import NotFoundException
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from app.db import fold
 from app.errors import Conflict
-from app.models import Recurrence, Status, Tag, Task, TaskInput, TaskTag
+from app.models import Status, Tag, Task, TaskInput, TaskTag
+from app.tasks import rules
 from app.tasks.queries import (
     any_task_of,
     get_task,
@@ -22,7 +23,6 @@ from app.tasks.queries import (
     trash_of,
     trashed_task,
 )
-from app.tasks.recurrence import next_occurrence
 
 
 class StaleVersion(Conflict):
@@ -96,16 +96,22 @@ def reopen(task: Task) -> None:
 
 
 def complete(db: Session, task: Task, *, now: datetime) -> Task | None:
-    """Mark done; a repeating task gets its next occurrence (tags copied), which is returned."""
+    """Mark done; a repeating task gets its next occurrence (tags copied), which is returned.
+    None when the series has ended (COUNT used up, UNTIL passed) or its next occurrence
+    exists already (this one was completed, reopened and completed again)."""
     task.status, task.completed_at = Status.completed, now
     task.version += 1
     following = None
-    if task.recurrence != Recurrence.none and task.due_date is not None:
-        next_due = next_occurrence(task.recurrence, task.due_date)
-        if next_due is None or _successor_exists(db, task, next_due):
-            # the series has ended, or this one was completed, reopened and completed again
+    if task.recurrence and task.due_date is not None:
+        try:
+            upcoming = rules.next_occurrence(task.recurrence, task.due_date)
+        except rules.RuleError:  # not a rule the app can expand: it ends here
+            upcoming = None
+        if upcoming is None or _successor_exists(db, task, upcoming[0]):
             db.flush()
             return None
+        next_due, next_rule = upcoming
+        task.series_id = task.series_id or task.id
         following = Task(
             user_id=task.user_id,
             title=task.title,
@@ -114,7 +120,8 @@ def complete(db: Session, task: Task, *, now: datetime) -> Task | None:
             due_date=next_due,
             due_time=task.due_time,
             estimated_hours=task.estimated_hours,
-            recurrence=task.recurrence,
+            recurrence=next_rule,
+            series_id=task.series_id,
         )
         db.add(following)
         db.flush()
@@ -126,18 +133,19 @@ def complete(db: Session, task: Task, *, now: datetime) -> Task | None:
 
 
 def _successor_exists(db: Session, task: Task, next_due: date) -> bool:
-    return (
-        db.scalars(
-            tasks_of(task.user_id).where(
-                col(Task.title) == task.title,
-                col(Task.recurrence) == task.recurrence,
-                col(Task.due_date) == next_due,
-                col(Task.status) == Status.pending,
-                col(Task.id) != task.id,
-            )
-        ).first()
-        is not None
+    """Whether the series already has its occurrence on `next_due`: one with the same series
+    key, or (made before series keys existed) one with the same title and no key."""
+    same_series = (
+        col(Task.series_id) == task.series_id
+        if task.series_id is not None
+        else and_(
+            col(Task.series_id).is_(None), col(Task.title) == task.title, col(Task.recurrence) != ""
+        )
     )
+    statement = tasks_of(task.user_id).where(
+        same_series, col(Task.due_date) == next_due, col(Task.id) != task.id
+    )
+    return db.scalars(statement.limit(1)).first() is not None
 
 
 def trash_task(db: Session, *, owner_id: uuid.UUID, task_id: uuid.UUID, now: datetime) -> None:
