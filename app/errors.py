@@ -15,6 +15,7 @@ from sqlalchemy.exc import DataError, DisconnectionError, IntegrityError, Operat
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from app.pages import url_for, wants_fragment
+from app.redact import redact_path
 from app.security import HashingBusy
 
 log = logging.getLogger("taskwise.errors")
@@ -137,7 +138,7 @@ def _unexpected(request: HTMXRequest, exc: Exception) -> Response[Any]:
         "unhandled %s on %s %s request_id=%s",
         type(exc).__name__,
         request.method,
-        request.url.path,
+        redact_path(request.url.path),
         request_id_of(request),
         exc_info=exc,
     )

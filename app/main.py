@@ -36,6 +36,7 @@ from app.middleware import (
     TransactionMiddleware,
     add_security_headers,
 )
+from app.redact import install_access_log_filter
 from app.security import PasswordHashing, Signing
 from app.tasks.controller import TaskController
 from app.trash.controller import TrashController
@@ -51,10 +52,12 @@ def provide_db_session(request: HTMXRequest) -> Session:
 
 
 def configure_logging(debug: bool) -> None:
-    """Log to stderr unless the host process (uvicorn, gunicorn, tests) already configured it."""
+    """Log to stderr unless the host process (uvicorn, gunicorn, tests) already configured it;
+    uvicorn's own access log gets the same redaction as the app's request line."""
     if not logging.getLogger().handlers:
         logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("taskwise").setLevel(logging.DEBUG if debug else logging.INFO)
+    install_access_log_filter()
 
 
 def configure_templates(engine: Jinja, *, debug: bool) -> None:

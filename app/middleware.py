@@ -15,6 +15,7 @@ from uuid_utils import uuid4
 
 from app.db import finish, in_thread, new_session
 from app.errors import response_for
+from app.redact import redact_path
 
 request_log = logging.getLogger("taskwise.request")
 
@@ -74,7 +75,7 @@ class RequestLogMiddleware(ASGIMiddleware):
                 json.dumps(
                     {
                         "method": scope.get("method", ""),
-                        "path": scope["path"],
+                        "path": redact_path(scope["path"]),  # no tokens or keys in logs
                         "status": status,
                         "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                         "request_id": request_id,
