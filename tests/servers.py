@@ -11,8 +11,9 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -222,3 +223,107 @@ def running_pgbouncer(server_port: int, *, pool_size: int = 5) -> Iterator[PgBou
     finally:
         bouncer.stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+# --- traffic: signed-in browsers creating tasks ---------------------------------------------
+
+BROWSER_PASSWORD = "a long password for traffic"
+
+
+@dataclass
+class Browser:
+    """A signed-in httpx client and the CSRF token of its session."""
+
+    client: httpx.Client
+    csrf: str
+
+    def clone(self) -> Browser:
+        """Another connection with the same session (one httpx.Client per thread)."""
+        client = httpx.Client(
+            base_url=str(self.client.base_url),
+            timeout=self.client.timeout,
+            cookies=self.client.cookies,
+        )
+        return Browser(client=client, csrf=self.csrf)
+
+    def create(self, title: str) -> httpx.Response:
+        return self.client.post("/tasks", data={"_csrf_token": self.csrf, "title": title})
+
+
+def signed_up(url: str, email: str, *, timeout: float = 30) -> Browser:
+    client = httpx.Client(base_url=url, timeout=timeout, follow_redirects=False)
+    form = {"email": email, "password": BROWSER_PASSWORD, "timezone": "UTC"}
+    response = post_form(client, "/signup", "/signup", form)
+    assert response.status_code == 303, response.text[-500:]
+    return Browser(client=client, csrf=csrf_of(client, "/tasks"))
+
+
+@dataclass
+class Answer:
+    title: str
+    status: int  # 0: no HTTP answer (connection refused or cut)
+    retry_after: str | None
+    seconds: float
+
+
+ACKNOWLEDGED = frozenset({200, 201, 303})
+
+
+class CreateStream:
+    """One thread per browser posting creates (unique titles) until stopped."""
+
+    def __init__(self, browsers: Sequence[Browser], prefix: str) -> None:
+        self.prefix = prefix
+        self.answers: list[Answer] = []
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._threads = [
+            threading.Thread(target=self._run, args=(n, browser), daemon=True)
+            for n, browser in enumerate(browsers)
+        ]
+
+    def __enter__(self) -> CreateStream:
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=60)
+        assert not any(t.is_alive() for t in self._threads), "a client hung"
+
+    def count(self, statuses: Collection[int]) -> int:
+        with self._lock:
+            return sum(answer.status in statuses for answer in self.answers)
+
+    def _run(self, number: int, browser: Browser) -> None:
+        sent = 0
+        while not self._stop.is_set():
+            title = f"{self.prefix}-{number}-{sent}"
+            sent += 1
+            started = time.monotonic()
+            try:
+                response = browser.create(title)
+                status, retry_after = response.status_code, response.headers.get("retry-after")
+            except httpx.TransportError:
+                status, retry_after = 0, None
+            if status not in ACKNOWLEDGED:
+                time.sleep(0.05)  # a person would not retry at once either: do not spin
+            with self._lock:
+                self.answers.append(Answer(title, status, retry_after, time.monotonic() - started))
+
+    def acknowledged(self) -> set[str]:
+        return {a.title for a in self.answers if a.status in ACKNOWLEDGED}
+
+
+def titles_in_database(database_url: str, prefix: str) -> set[str]:
+    import psycopg2
+
+    conn = psycopg2.connect(database_url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT title FROM tasks WHERE title LIKE %s", (prefix + "-%",))
+            return {row[0] for row in cur.fetchall()}
+    finally:
+        conn.close()
