@@ -32,6 +32,10 @@ class Conflict(HTTPException):
     detail = "That conflicts with a change made elsewhere."
 
 
+class DatabaseBehind(Exception):
+    """The database is not migrated to the code's head; the message names the command."""
+
+
 @dataclass(frozen=True)
 class ErrorPage:
     title: str
@@ -133,6 +137,11 @@ def _unavailable(request: HTMXRequest, exc: Exception) -> Response[Any]:
     return error_response(request, 503, headers={"Retry-After": "5"})
 
 
+def _database_behind(request: HTMXRequest, exc: DatabaseBehind) -> Response[Any]:
+    # Logged once by the start-up check (app.revision), not on every page.
+    return error_response(request, 503, detail=str(exc), headers={"Retry-After": "30"})
+
+
 def _unexpected(request: HTMXRequest, exc: Exception) -> Response[Any]:
     log.error(
         "unhandled %s on %s %s request_id=%s",
@@ -158,6 +167,7 @@ def response_for(request: HTMXRequest, exc: Exception) -> Response[Any]:
 EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {
     LoginRequired: _login_required,
     HashingBusy: _hashing_busy,
+    DatabaseBehind: _database_behind,
     HTTPException: _http_error,
     IntegrityError: _conflict,
     DataError: _invalid_data,
