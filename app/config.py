@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     db_pool_max: int = Field(default=20, ge=1)
     db_pool_recycle: int = Field(default=3600, ge=1)
     db_connect_timeout: int = Field(default=10, ge=1)
+    # Seconds a request waits for a free pooled connection before it is answered 503.
+    db_pool_timeout: float = Field(default=5, gt=0)
     db_query_timeout: int = Field(default=30, ge=1)
     db_sslmode: str | None = None
     # A pooler in transaction mode (PgBouncer, Neon's -pooler host); unset: guessed from the host.

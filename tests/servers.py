@@ -264,6 +264,7 @@ class Answer:
     status: int  # 0: no HTTP answer (connection refused or cut)
     retry_after: str | None
     seconds: float
+    finished: float  # time.monotonic() when the answer came
 
 
 ACKNOWLEDGED = frozenset({200, 201, 303})
@@ -311,7 +312,15 @@ class CreateStream:
             if status not in ACKNOWLEDGED:
                 time.sleep(0.05)  # a person would not retry at once either: do not spin
             with self._lock:
-                self.answers.append(Answer(title, status, retry_after, time.monotonic() - started))
+                now = time.monotonic()
+                self.answers.append(Answer(title, status, retry_after, now - started, now))
+
+    def first_success_after(self, moment: float) -> float | None:
+        with self._lock:
+            finished = [
+                a.finished for a in self.answers if a.status in ACKNOWLEDGED and a.finished > moment
+            ]
+        return min(finished, default=None)
 
     def acknowledged(self) -> set[str]:
         return {a.title for a in self.answers if a.status in ACKNOWLEDGED}
