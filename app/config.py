@@ -94,8 +94,12 @@ class Settings(BaseSettings):
 
     @property
     def sslmode(self) -> str | None:
+        """DB_SSLMODE, else the URL's own `?sslmode=` (e.g. verify-full, which must not be
+        weakened), else `require` for Neon's hosts."""
         if self.db_sslmode:
             return self.db_sslmode
+        if "sslmode" in self.sqlalchemy_url.query:
+            return None  # psycopg2 reads it from the URL
         host = self.sqlalchemy_url.host or ""
         return "require" if host.endswith(".neon.tech") else None
 
