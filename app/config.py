@@ -33,8 +33,12 @@ class Settings(BaseSettings):
     db_pool_max: int = Field(default=20, ge=1)
     db_pool_recycle: int = Field(default=3600, ge=1)
     db_connect_timeout: int = Field(default=10, ge=1)
+    # Seconds a request waits for a free pooled connection before it is answered 503.
+    db_pool_timeout: float = Field(default=5, gt=0)
     db_query_timeout: int = Field(default=30, ge=1)
     db_sslmode: str | None = None
+    # A pooler in transaction mode (PgBouncer, Neon's -pooler host); unset: guessed from the host.
+    db_transaction_pooler: bool | None = None
     session_max_age: int = Field(default=14 * 24 * 3600, ge=60)
     secure_cookies: bool = False
     smtp_url: str | None = None
@@ -51,6 +55,11 @@ class Settings(BaseSettings):
         if parts.query or parts.fragment:
             raise ValueError("BASE_URL must not carry a query or fragment")
         return value.strip().rstrip("/")
+
+    @field_validator("db_transaction_pooler", mode="before")
+    @classmethod
+    def _unset_when_empty(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @model_validator(mode="after")
     def _check(self) -> Self:
@@ -85,14 +94,21 @@ class Settings(BaseSettings):
 
     @property
     def sslmode(self) -> str | None:
+        """DB_SSLMODE, else the URL's own `?sslmode=` (e.g. verify-full, which must not be
+        weakened), else `require` for Neon's hosts."""
         if self.db_sslmode:
             return self.db_sslmode
+        if "sslmode" in self.sqlalchemy_url.query:
+            return None  # psycopg2 reads it from the URL
         host = self.sqlalchemy_url.host or ""
         return "require" if host.endswith(".neon.tech") else None
 
     @property
     def uses_transaction_pooler(self) -> bool:
-        """Neon's `-pooler` host is PgBouncer in transaction mode: no session-level settings."""
+        """DB_TRANSACTION_POOLER, else true for Neon's `-pooler` host (PgBouncer in transaction
+        mode): no startup options, no session state, the timeout set per transaction."""
+        if self.db_transaction_pooler is not None:
+            return self.db_transaction_pooler
         host = self.sqlalchemy_url.host or ""
         return "-pooler" in host.split(".", 1)[0]
 

@@ -62,6 +62,7 @@ def create_db_engine(settings: Settings) -> Engine:
             poolclass=QueuePool,
             pool_size=settings.db_pool_max,
             max_overflow=0,
+            pool_timeout=settings.db_pool_timeout,
             connect_args={"check_same_thread": False, "timeout": settings.db_query_timeout},
         )
         event.listen(engine, "connect", _sqlite_on_connect)
@@ -85,7 +86,8 @@ def create_db_engine(settings: Settings) -> Engine:
         max_overflow=settings.db_pool_max - settings.db_pool_min,
         pool_recycle=settings.db_pool_recycle,
         pool_pre_ping=True,
-        pool_timeout=settings.db_connect_timeout,
+        # An exhausted pool answers 503 with Retry-After after this wait, never hangs.
+        pool_timeout=settings.db_pool_timeout,
         connect_args=connect_args,
         hide_parameters=not settings.debug,
     )

@@ -15,6 +15,7 @@ from sqlalchemy.exc import DataError, DisconnectionError, IntegrityError, Operat
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from app.pages import url_for, wants_fragment
+from app.redact import redact_path
 from app.security import HashingBusy
 
 log = logging.getLogger("taskwise.errors")
@@ -29,6 +30,10 @@ class Conflict(HTTPException):
 
     status_code = 409
     detail = "That conflicts with a change made elsewhere."
+
+
+class DatabaseBehind(Exception):
+    """The database is not migrated to the code's head; the message names the command."""
 
 
 @dataclass(frozen=True)
@@ -132,12 +137,17 @@ def _unavailable(request: HTMXRequest, exc: Exception) -> Response[Any]:
     return error_response(request, 503, headers={"Retry-After": "5"})
 
 
+def _database_behind(request: HTMXRequest, exc: DatabaseBehind) -> Response[Any]:
+    # Logged once by the start-up check (app.revision), not on every page.
+    return error_response(request, 503, detail=str(exc), headers={"Retry-After": "30"})
+
+
 def _unexpected(request: HTMXRequest, exc: Exception) -> Response[Any]:
     log.error(
         "unhandled %s on %s %s request_id=%s",
         type(exc).__name__,
         request.method,
-        request.url.path,
+        redact_path(request.url.path),
         request_id_of(request),
         exc_info=exc,
     )
@@ -157,6 +167,7 @@ def response_for(request: HTMXRequest, exc: Exception) -> Response[Any]:
 EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {
     LoginRequired: _login_required,
     HashingBusy: _hashing_busy,
+    DatabaseBehind: _database_behind,
     HTTPException: _http_error,
     IntegrityError: _conflict,
     DataError: _invalid_data,

@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 from uuid_utils import uuid4
 
 from app.config import Settings
+from app.redact import redact_urls
 
 log = logging.getLogger("taskwise.mail")
 SENDER = "Taskwise <no-reply@taskwise.invalid>"
@@ -36,7 +37,13 @@ def send_mail(settings: Settings, to: str, subject: str, body: str) -> None:
         elif settings.mail_outbox_dir:
             _write_eml(Path(settings.mail_outbox_dir), message)
         else:
-            log.info("mail to %s: %s\n%s", to, subject, body)
+            # Logs are read by more people than mailboxes: links carry no token here.
+            log.info(
+                "mail to %s: %s (links redacted; set MAIL_OUTBOX_DIR to keep them)\n%s",
+                to,
+                subject,
+                redact_urls(body),
+            )
     except (OSError, smtplib.SMTPException) as exc:
         log.error("mail to %s not sent: %s", to, type(exc).__name__)
 

@@ -25,7 +25,7 @@ from app.auth.guards import provide_maybe_signed_in, provide_signed_in, provide_
 from app.auth.middleware import AuthMiddleware
 from app.calendar.controller import CalendarController
 from app.config import ConfigurationError, Settings, get_settings
-from app.db import create_db_engine, utcnow
+from app.db import create_db_engine, in_thread, utcnow
 from app.errors import EXCEPTION_HANDLERS
 from app.exports.controller import ExportController
 from app.health.controller import HealthController
@@ -33,9 +33,12 @@ from app.hosts import allowed_hosts_middleware
 from app.middleware import (
     DB_SESSION_KEY,
     RequestLogMiddleware,
+    SchemaGateMiddleware,
     TransactionMiddleware,
     add_security_headers,
 )
+from app.redact import install_access_log_filter
+from app.revision import SchemaGate
 from app.security import PasswordHashing, Signing
 from app.tasks.controller import TaskController
 from app.trash.controller import TrashController
@@ -51,10 +54,12 @@ def provide_db_session(request: HTMXRequest) -> Session:
 
 
 def configure_logging(debug: bool) -> None:
-    """Log to stderr unless the host process (uvicorn, gunicorn, tests) already configured it."""
+    """Log to stderr unless the host process (uvicorn, gunicorn, tests) already configured it;
+    uvicorn's own access log gets the same redaction as the app's request line."""
     if not logging.getLogger().handlers:
         logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("taskwise").setLevel(logging.DEBUG if debug else logging.INFO)
+    install_access_log_filter()
 
 
 def configure_templates(engine: Jinja, *, debug: bool) -> None:
@@ -77,6 +82,11 @@ def create_app(
     settings = settings or get_settings()
     configure_logging(settings.debug)
     engine = create_db_engine(settings)
+    # The embedded SQLite default is migrated by `python -m app serve`; PostgreSQL never is.
+    gate = SchemaGate(engine, enabled=not settings.is_sqlite)
+
+    async def check_schema() -> None:
+        await in_thread(gate.check)
 
     def dispose_engine() -> None:
         engine.dispose()
@@ -103,6 +113,7 @@ def create_app(
         middleware=[
             RequestLogMiddleware(),
             allowed_hosts_middleware(settings.allowed_host_names),
+            SchemaGateMiddleware(gate),
             TransactionMiddleware(engine),
             AuthMiddleware(),
         ],
@@ -120,8 +131,10 @@ def create_app(
                 "signing": Signing(settings.secret_key or ""),
                 "clock": clock,
                 "hashing": hashing or PasswordHashing(),
+                "schema_gate": gate,
             }
         ),
+        on_startup=[check_schema],
         on_shutdown=[dispose_engine],
         request_max_body_size=MAX_BODY_BYTES,
         logging_config=None,

@@ -14,7 +14,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from uuid_utils import uuid4
 
 from app.db import finish, in_thread, new_session
-from app.errors import response_for
+from app.errors import DatabaseBehind, response_for
+from app.redact import redact_path
+from app.revision import SchemaGate
 
 request_log = logging.getLogger("taskwise.request")
 
@@ -74,13 +76,34 @@ class RequestLogMiddleware(ASGIMiddleware):
                 json.dumps(
                     {
                         "method": scope.get("method", ""),
-                        "path": scope["path"],
+                        "path": redact_path(scope["path"]),  # no tokens or keys in logs
                         "status": status,
                         "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                         "request_id": request_id,
                     }
                 )
             )
+
+
+class SchemaGateMiddleware(ASGIMiddleware):
+    """503 on every page while the database is behind the code's migrations (SPEC §10);
+    /health/db answers 503 itself, naming the cause."""
+
+    scopes = ("http",)  # type: ignore[assignment]
+
+    @staticmethod
+    def should_bypass_for_scope(scope: Scope) -> bool:
+        return scope["path"].startswith("/static/")
+
+    def __init__(self, gate: SchemaGate) -> None:
+        self.gate = gate
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        problem = await self.gate.current_problem()
+        if problem and not scope["path"].startswith("/health/"):
+            await _send_error(scope, receive, send, DatabaseBehind(problem))
+            return
+        await next_app(scope, receive, send)
 
 
 class TransactionMiddleware(ASGIMiddleware):

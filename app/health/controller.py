@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.db import pool_status
+from app.revision import SchemaGate
 
 log = logging.getLogger("taskwise.health")
 
@@ -35,5 +36,9 @@ class HealthController(Controller):
         else:
             body |= {"status": "ok", "latency_ms": round((time.perf_counter() - started) * 1000, 2)}
             status = 200
+            gate: SchemaGate = state.schema_gate
+            if gate.problem:  # reachable, but not migrated to the code's head
+                body |= {"status": "unavailable", "error": gate.problem}
+                status = 503
         body |= {"pool": pool_status(engine), "timestamp": state.clock().isoformat()}
         return Response(body, status_code=status, headers={"Cache-Control": "no-store"})
