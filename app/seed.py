@@ -287,18 +287,21 @@ def _drop_indexes_and_foreign_keys(conn: Connection, tables: list[str]) -> list[
 
 def _copy(conn: Connection, table: type[Any], rows: list[dict[str, Any]]) -> None:
     """PostgreSQL's COPY in CSV (written by the csv module, in C): several times faster than
-    multi-row INSERTs. None becomes NULL; the seed writes no empty strings, which CSV would
-    read as NULL too."""
+    multi-row INSERTs. None becomes NULL; an empty string, which CSV would read as NULL too,
+    stays empty in the NOT NULL columns (a task that does not repeat has recurrence "")."""
     if not rows:
         return
     columns = list(rows[0])
+    not_null = [c.name for c in table.__table__.columns if not c.nullable and c.name in rows[0]]
+    keep_empty = f", FORCE_NOT_NULL ({', '.join(not_null)})" if not_null else ""
     buffer = io.StringIO()
     csv.writer(buffer).writerows(map(itemgetter(*columns), rows))
     buffer.seek(0)
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.copy_expert(
-            f"COPY {table.__tablename__} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)",
+            f"COPY {table.__tablename__} ({', '.join(columns)}) FROM STDIN"
+            f" WITH (FORMAT csv{keep_empty})",
             buffer,
         )
     finally:
