@@ -27,3 +27,19 @@ document.addEventListener("htmx:afterRequest", (event) => {
     });
   }
 });
+
+// The assistant's chat: once an exchange is appended, empty the box, focus it, show the newest.
+function showNewestMessage() {
+  const messages = document.querySelectorAll("#messages > .message");
+  if (messages.length) messages[messages.length - 1].scrollIntoView({ block: "nearest" });
+  document.getElementById("assistant-content")?.focus();
+}
+document.addEventListener("htmx:afterSettle", (event) => {
+  const box = document.getElementById("assistant-content");
+  if (!box) return;
+  if (event.detail.xhr && event.detail.xhr.status < 300) box.value = "";
+  showNewestMessage();
+});
+document.addEventListener("DOMContentLoaded", () => {
+  if (document.getElementById("messages")) showNewestMessage();
+});

@@ -203,7 +203,8 @@ def test_moves_without_a_date_or_a_task_ask(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["undo", "Undo that", "undo!", "revert", "take that back", "oops", "undo the last change"]
+    "text",
+    ["undo", "Undo that", "undo!", "revert", "take that back", "oops", "undo the last change"],
 )
 def test_undo(text: str) -> None:
     assert said(text) == Undo()
@@ -307,6 +308,11 @@ def test_an_action_without_a_task_asks_which(text: str) -> None:
 )
 def test_everything_at_once_is_refused(text: str) -> None:
     assert isinstance(said(text), Problem)
+
+
+def test_anything_else_is_not_understood() -> None:
+    assert said("tell me a joke") == NotUnderstood()
+    assert said("what's up") == NotUnderstood()
 
 
 def test_understanding_is_deterministic() -> None:

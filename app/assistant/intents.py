@@ -78,7 +78,7 @@ class Narrow:
 
 @dataclass(frozen=True)
 class Dismiss:
-    """"never mind" to a pending question."""
+    """ "never mind" to a pending question."""
 
 
 @dataclass(frozen=True)
@@ -261,14 +261,65 @@ _CHOICE_WORDS = re.compile(
 _DISMISS = re.compile(
     r"^(?:never ?mind|nvm|cancel|none|neither|none of them|no|nope|stop|forget it)$", _I
 )
-_EVERYTHING = frozenset({"all", "everything", "all tasks", "all my tasks", "every task", "them all"})
+_EVERYTHING = frozenset(
+    {"all", "everything", "all tasks", "all my tasks", "every task", "them all"}
+)
 _PRONOUNS = frozenset({"it", "that", "this", "them", "that one", "this one"})
 
 # Read-only questions: the words that carry no meaning once a view word is found.
 _FILLER = frozenset(
-    "what what's whats what're is are was do does did i i'm have got show me list display give "
-    "tell my the all tasks task things todos todo to-dos stuff due on for anything there any "
-    "left should to be done can you see view in which ones open pending".split()
+    [
+        "what",
+        "what's",
+        "whats",
+        "what're",
+        "is",
+        "are",
+        "was",
+        "do",
+        "does",
+        "did",
+        "i",
+        "i'm",
+        "have",
+        "got",
+        "show",
+        "me",
+        "list",
+        "display",
+        "give",
+        "tell",
+        "my",
+        "the",
+        "all",
+        "tasks",
+        "task",
+        "things",
+        "todos",
+        "todo",
+        "to-dos",
+        "stuff",
+        "due",
+        "on",
+        "for",
+        "anything",
+        "there",
+        "any",
+        "left",
+        "should",
+        "to",
+        "be",
+        "done",
+        "can",
+        "you",
+        "see",
+        "view",
+        "in",
+        "which",
+        "ones",
+        "open",
+        "pending",
+    ]
 )
 _VIEWS: dict[tuple[str, ...], str] = {
     ("today",): "today",
@@ -443,9 +494,7 @@ def _move(rest: str, now: datetime, date_order: str) -> Intent:
         when = _date_of(" ".join(tokens[index:]), now, date_order)
         if when is not None:
             return _moved(" ".join(tokens[:index]), when)
-    return Problem(
-        f"To when? Give a date after the task, e.g. “move {_words(rest)} to friday”."
-    )
+    return Problem(f"To when? Give a date after the task, e.g. “move {_words(rest)} to friday”.")
 
 
 def _moved(raw: str, when: tuple[date, time | None] | None) -> Intent:
