@@ -91,7 +91,7 @@ class AssistantController(Controller):
             db,
             user_id=user.id,
             timezone=user.timezone,
-            date_order=getattr(user, "date_order", "dmy"),
+            date_order=user.date_order,
             conversation_id=conversation_id,
             content=content,
             now=now_of(request),

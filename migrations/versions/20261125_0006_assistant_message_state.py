@@ -4,8 +4,8 @@ A reply's structured part, as JSON: the tasks it named, the numbered candidates 
 question and the record of the change it made, so that a question survives to the next
 request and `undo` reverses the right change (SPEC §7).
 
-Revision ID: 0005_assistant
-Revises: 0004
+Revision ID: 0006_assistant
+Revises: 0005
 Create Date: 2026-11-25 09:00:00
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_assistant"
-down_revision: str | None = "0004"
+revision: str = "0006_assistant"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
