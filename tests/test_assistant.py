@@ -358,7 +358,7 @@ def test_htmx_gets_the_two_new_messages_as_a_fragment(
     assert (said["role"], answer["role"]) == ("user", "assistant")
     assert answer["tasks"] == [str(rent.id)]
     [conversation_id] = re.findall(
-        r'id="conversation-id" name="conversation_id" value="([^"]+)" hx-swap-oob', response.text
+        r'id="conversation-id" name="conversation_id" value="([^"]+)"', response.text
     )
     assert response.headers["hx-push-url"] == f"/assistant/{conversation_id}"
     assert response.headers["vary"] == "HX-Request"

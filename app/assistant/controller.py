@@ -105,6 +105,7 @@ class AssistantController(Controller):
             "conversation": exchange.conversation,
             "conversations": recent_conversations(db, user.id),
             "new_messages": transcript([said, answer], now),
+            "content_max": service.CONTENT_MAX,
         }
         return render(request, "assistant/_exchange.html", context, headers=VARY, push_url=url)
 
