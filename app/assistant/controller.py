@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 
 from app.assistant import service
 from app.assistant.queries import conversation_messages, get_conversation, recent_conversations
-from app.assistant.transcript import transcript
+from app.assistant.transcript import message_view, transcript
 from app.auth.guards import CurrentUser, requires_login
 from app.db import DbSession
 from app.forms import FormData, clean_text, field
@@ -105,6 +105,10 @@ class AssistantController(Controller):
             "conversation": exchange.conversation,
             "conversations": recent_conversations(db, user.id),
             "new_messages": transcript([said, answer], now),
+            # its choices are no longer buttons: the question is closed
+            "closed": message_view(exchange.closed, now, is_last=False)
+            if exchange.closed
+            else None,
             "content_max": service.CONTENT_MAX,
         }
         return render(request, "assistant/_exchange.html", context, headers=VARY, push_url=url)

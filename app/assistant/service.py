@@ -141,6 +141,7 @@ class Exchange:
     conversation: Conversation
     created: bool
     messages: tuple[Message, Message]
+    closed: Message | None  # the reply whose "Which one?" this message answered or dropped
 
 
 def title_from(content: str) -> str:
@@ -200,7 +201,8 @@ def send_message(
     db.add(answer)
     conversation.updated_at = utcnow()  # the sidebar shows the latest active first
     db.flush()
-    return Exchange(conversation, conversation_id is None, (said, answer))
+    closed = previous if question else None
+    return Exchange(conversation, conversation_id is None, (said, answer), closed)
 
 
 def _open_question(previous: Message | None) -> dict[str, Any] | None:

@@ -69,6 +69,7 @@ def test_the_chat_appends_messages_in_place_and_keeps_the_box_ready(page: Any) -
     messages.last.locator(".choice-button").nth(1).click()
     expect(messages).to_have_count(6)
     expect(messages.last).to_contain_text("Completed “Pay rent April”")
+    expect(page.locator(".choice-button")).to_have_count(0)  # the question is closed
     expect(box).to_be_focused()
 
     box.fill("   ")
