@@ -216,6 +216,14 @@ def test_move_keeps_the_time_and_undo_moves_it_back(
     assert (back.due_date, back.due_time) == (TODAY, time(9, 30))
 
 
+def test_numeric_dates_are_read_in_the_users_date_order(client: Client, engine: Engine) -> None:
+    american = create_account(engine, "us@example.com", date_order="mdy")
+    sign_in(client, "us@example.com")
+    rent = add_task(engine, american.id, "Pay rent", due_date=TODAY)
+    Chat(client).say("move pay rent to 12/01")
+    assert task(engine, rent.id).due_date == date(2026, 12, 1)
+
+
 def test_delete_then_undo_restores_the_task(client: Client, me: User, engine: Engine) -> None:
     milk = add_task(engine, me.id, "Buy milk", tags=["shop"])
     chat = Chat(client)

@@ -195,6 +195,17 @@ def test_moves_find_the_date_with_the_quick_add_grammar(text: str, intent: Inten
     assert said(text) == intent
 
 
+def test_numeric_dates_follow_the_users_date_order() -> None:
+    move = "move pay rent to 12/01"
+    assert understand(move, pending=None, now=NOW, date_order="mdy") == Move(
+        "pay rent", due_date=date(2026, 12, 1)
+    )
+    assert understand(move, pending=None, now=NOW, date_order="dmy") == Move(
+        "pay rent",
+        due_date=date(2027, 1, 12),  # 12 January has passed: next year's
+    )
+
+
 @pytest.mark.parametrize(
     "text", ["postpone pay rent", "move pay rent to someday", "move it to friday"]
 )
