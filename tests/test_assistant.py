@@ -293,6 +293,20 @@ def test_what_is_due_today_lists_overdue_ones_in_their_own_section(
     assert chat.say("show overdue")["tasks"] == [str(late.id)]
 
 
+def test_long_lists_show_the_first_ten_and_link_to_the_rest(
+    client: Client, me: User, engine: Engine
+) -> None:
+    for number in range(12):
+        add_task(engine, me.id, f"Chore {number:02}", due_date=TODAY)
+    chat = Chat(client)
+    reply = chat.say("what's due today")
+    assert len(reply["tasks"]) == 10 and "10+ tasks due today" in reply["text"]
+    assert 'href="/tasks?due=today"' in client.get(chat.page).text
+    question = chat.say("done chore")
+    assert question["choices"] == 9 and "add a word to narrow it" in question["text"]
+    assert "Completed “Chore 11”" in chat.say("done chore 11")["text"]
+
+
 def test_list_by_tag_priority_and_search(client: Client, me: User, engine: Engine) -> None:
     bills = add_task(engine, me.id, "Pay rent", tags=["Bills"], priority="high")
     milk = add_task(engine, me.id, "Buy oat milk", description="the barista kind")

@@ -129,6 +129,11 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
+def _how_many(tasks: list[Task], noun: str) -> str:
+    """ "1 task", "3 tasks", or "10+ tasks" when a reply shows only the first SHOWN."""
+    return f"{SHOWN}+ {noun}s" if len(tasks) > SHOWN else _plural(len(tasks), noun)
+
+
 def _quoted(task: Task) -> str:
     return f"“{task.title}”"
 
@@ -329,8 +334,8 @@ class Assistant:
             if overdue:
                 sections.append(self._section(overdue, "Overdue", "status=overdue"))
             sections.append(self._section(due, "Due today", "due=today"))
-            text = f"{_plural(len(due[:SHOWN]), 'task')} due today" + (
-                f", and {_plural(len(overdue[:SHOWN]), 'overdue task')}." if overdue else "."
+            text = f"{_how_many(due, 'task')} due today" + (
+                f", and {_how_many(overdue, 'overdue task')}." if overdue else "."
             )
             if not due:
                 sections[-1].heading = "Due today: nothing"
@@ -376,10 +381,9 @@ class Assistant:
     def _listing(self, tasks: list[Task], what: str, more: str, *, latest: bool = False) -> Reply:
         if not tasks:
             return Reply(f"No tasks {what}.")
-        count = f"{SHOWN}+" if len(tasks) > SHOWN else str(len(tasks))
         order = "the latest first" if latest else "in due order"
-        noun = "task" if count == "1" else "tasks"
-        return Reply(f"{count} {noun} {what}, {order}:", [self._section(tasks, more=more)])
+        text = f"{_how_many(tasks, 'task')} {what}, {order}:"
+        return Reply(text, [self._section(tasks, more=more)])
 
     def find(self, words: str) -> Reply:
         statement = tasks_of(self.user_id)
@@ -423,7 +427,11 @@ class Assistant:
             return self.do(request, found[0])
         if found:
             ask = {**request, "ids": [str(task.id) for task in found[:CHOICES_MAX]]}
-            many = f" ({CHOICES_MAX} shown; add a word to narrow it)" if len(found) > 9 else ""
+            many = (
+                f" ({CHOICES_MAX} shown; add a word to narrow it)"
+                if len(found) > CHOICES_MAX
+                else ""
+            )
             section = Section([task_ref(t) for t in found[:CHOICES_MAX]], numbered=True)
             return Reply(
                 f"Which one? Answer with its number{many}.",
