@@ -273,6 +273,19 @@ def test_add_uses_quick_add_and_undo_moves_it_to_the_trash(
     assert task(engine, rent.id).deleted_at is not None
 
 
+def test_add_keeps_a_repeat_the_tasks_table_can_hold_and_refuses_others(
+    client: Client, me: User, engine: Engine
+) -> None:
+    chat = Chat(client)
+    chat.say("add Pay rent tomorrow every month")
+    [rent] = tasks_titled(engine, me.id, "Pay rent")
+    assert (rent.recurrence, rent.due_date) == ("monthly", date(2026, 11, 26))
+    # Until tasks store RRULE text (issue 12), other rules are refused, not half-stored.
+    reply = chat.say("add Stretch every mon, wed")
+    assert "Nothing was added" in reply["text"]
+    assert tasks_titled(engine, me.id, "Stretch") == []
+
+
 def test_what_is_due_today_lists_overdue_ones_in_their_own_section(
     client: Client, me: User, engine: Engine
 ) -> None:

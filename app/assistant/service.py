@@ -37,7 +37,7 @@ from app.models import (
     TaskTag,
 )
 from app.quickadd import Parsed, summary
-from app.tasks import service
+from app.tasks import rules, service
 from app.tasks.dates import LocalNow
 from app.tasks.listing import SEARCH_TEXT, overdue_condition
 from app.tasks.queries import get_task, tags_of, tags_of_user, tasks_of
@@ -283,6 +283,12 @@ class Assistant:
     def add(self, parsed: Parsed) -> Reply:
         if len(parsed.title) > TITLE_MAX:
             return Reply(f"A title can be at most {TITLE_MAX} characters. Nothing was added.")
+        recurrence = recurrence_of(parsed)
+        if recurrence is None:
+            return Reply(
+                f"I read {summary(parsed)}, but for now a task repeats only every day, every "
+                "weekday, every week, every month or every year. Nothing was added."
+            )
         try:
             data = TaskInput(
                 title=parsed.title,
@@ -290,7 +296,7 @@ class Assistant:
                 due_date=parsed.due_date,
                 due_time=parsed.due_time,
                 estimated_hours=parsed.estimated_hours,
-                recurrence=recurrence_of(parsed),
+                recurrence=recurrence,
                 tags=list(parsed.tags),
             )
         except ValidationError as error:
@@ -352,7 +358,7 @@ class Assistant:
                 return Reply("Nothing left to do. Enjoy!")
             return Reply("Next up:", [Section([task_ref(t) for t in tasks], more="")])
         if view == "overdue":
-            tasks = self._pending(overdue_condition(self.local))
+            tasks = self._pending(overdue_condition(self.local.today, self.local.time))
             return self._listing(tasks, "overdue", "status=overdue")
         if view == "pending":
             return self._listing(self._pending(), "to do", "")
@@ -632,9 +638,10 @@ class Assistant:
             )
 
 
-def recurrence_of(parsed: Parsed) -> str:
-    """The repeat rule as the tasks table stores it (no rule: the empty one)."""
-    return parsed.recurrence or "none"
+def recurrence_of(parsed: Parsed) -> str | None:
+    """The repeat rule as the tasks table stores it today: a preset name ("none" for no
+    repeat), or None for a rule it cannot hold until it stores RRULE text (issue 12)."""
+    return {rule: name for name, rule in rules.PRESETS.items()}.get(parsed.recurrence)
 
 
 def _first_error(error: ValidationError) -> str:
