@@ -20,6 +20,7 @@ from litestar.template.config import TemplateConfig
 from sqlmodel import Session
 
 from app.account.controller import AccountController
+from app.assistant.controller import AssistantController
 from app.auth.controller import AuthController
 from app.auth.guards import provide_maybe_signed_in, provide_signed_in, provide_user
 from app.auth.middleware import AuthMiddleware
@@ -97,6 +98,7 @@ def create_app(
             AccountController,
             TaskController,
             TrashController,
+            AssistantController,
             ExportController,
             CalendarController,
             HealthController,

@@ -9,7 +9,18 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Text, Uuid, func, text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    Uuid,
+    func,
+    text,
+)
 from sqlmodel import Field, SQLModel
 from uuid_utils.compat import uuid7
 
@@ -389,3 +400,5 @@ class Message(Timestamped, table=True):
     user_id: uuid.UUID = _owner_fk()
     role: str = Field(sa_type=String(16), nullable=False)
     content: str = Field(sa_type=Text, nullable=False)
+    # An assistant reply's structured part (tasks named, a pending question, its undo record).
+    state: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))

@@ -27,3 +27,16 @@ document.addEventListener("htmx:afterRequest", (event) => {
     });
   }
 });
+
+// The assistant's chat: after an exchange (the box comes back empty), focus it, show the newest.
+function showNewestMessage() {
+  const messages = document.querySelectorAll("#messages > .message");
+  if (messages.length) messages[messages.length - 1].scrollIntoView({ block: "nearest" });
+  document.getElementById("assistant-content")?.focus();
+}
+document.addEventListener("htmx:afterSettle", () => {
+  if (document.getElementById("assistant-content")) showNewestMessage();
+});
+document.addEventListener("DOMContentLoaded", () => {
+  if (document.getElementById("messages")) showNewestMessage();
+});

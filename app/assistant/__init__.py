@@ -1,0 +1,1 @@
+"""The task assistant: a chat about the user's own tasks (SPEC §7)."""
