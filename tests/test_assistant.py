@@ -240,7 +240,7 @@ def test_delete_then_undo_restores_the_task(client: Client, me: User, engine: En
 def test_completing_a_repeating_task_creates_its_next_occurrence(
     client: Client, me: User, engine: Engine
 ) -> None:
-    plants = add_task(engine, me.id, "Water plants", due_date=TODAY, recurrence="weekly")
+    plants = add_task(engine, me.id, "Water plants", due_date=TODAY, recurrence="FREQ=WEEKLY")
     chat = Chat(client)
     reply = chat.say("done water plants")
     [done, following] = tasks_titled(engine, me.id, "Water plants")
@@ -273,17 +273,17 @@ def test_add_uses_quick_add_and_undo_moves_it_to_the_trash(
     assert task(engine, rent.id).deleted_at is not None
 
 
-def test_add_keeps_a_repeat_the_tasks_table_can_hold_and_refuses_others(
+def test_add_keeps_any_repeat_rule_the_quick_add_grammar_reads(
     client: Client, me: User, engine: Engine
 ) -> None:
     chat = Chat(client)
     chat.say("add Pay rent tomorrow every month")
     [rent] = tasks_titled(engine, me.id, "Pay rent")
-    assert (rent.recurrence, rent.due_date) == ("monthly", date(2026, 11, 26))
-    # Until tasks store RRULE text (issue 12), other rules are refused, not half-stored.
+    assert (rent.recurrence, rent.due_date) == ("FREQ=MONTHLY", date(2026, 11, 26))
     reply = chat.say("add Stretch every mon, wed")
-    assert "Nothing was added" in reply["text"]
-    assert tasks_titled(engine, me.id, "Stretch") == []
+    assert "Added" in reply["text"] and "every Monday and Wednesday" in reply["text"]
+    [stretch] = tasks_titled(engine, me.id, "Stretch")
+    assert stretch.recurrence == "FREQ=WEEKLY;BYDAY=MO,WE"
 
 
 def test_what_is_due_today_lists_overdue_ones_in_their_own_section(

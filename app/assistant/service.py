@@ -37,7 +37,7 @@ from app.models import (
     TaskTag,
 )
 from app.quickadd import Parsed, summary
-from app.tasks import rules, service
+from app.tasks import service
 from app.tasks.dates import LocalNow
 from app.tasks.listing import SEARCH_TEXT, overdue_condition
 from app.tasks.queries import get_task, tags_of, tags_of_user, tasks_of
@@ -283,12 +283,6 @@ class Assistant:
     def add(self, parsed: Parsed) -> Reply:
         if len(parsed.title) > TITLE_MAX:
             return Reply(f"A title can be at most {TITLE_MAX} characters. Nothing was added.")
-        recurrence = recurrence_of(parsed)
-        if recurrence is None:
-            return Reply(
-                f"I read {summary(parsed)}, but for now a task repeats only every day, every "
-                "weekday, every week, every month or every year. Nothing was added."
-            )
         try:
             data = TaskInput(
                 title=parsed.title,
@@ -296,7 +290,7 @@ class Assistant:
                 due_date=parsed.due_date,
                 due_time=parsed.due_time,
                 estimated_hours=parsed.estimated_hours,
-                recurrence=recurrence,
+                recurrence=parsed.recurrence,
                 tags=list(parsed.tags),
             )
         except ValidationError as error:
@@ -636,12 +630,6 @@ class Assistant:
             service.trash_task(
                 self.db, owner_id=self.user_id, task_id=following[0].id, now=self.now
             )
-
-
-def recurrence_of(parsed: Parsed) -> str | None:
-    """The repeat rule as the tasks table stores it today: a preset name ("none" for no
-    repeat), or None for a rule it cannot hold until it stores RRULE text (issue 12)."""
-    return {rule: name for name, rule in rules.PRESETS.items()}.get(parsed.recurrence)
 
 
 def _first_error(error: ValidationError) -> str:

@@ -4,9 +4,9 @@ A reply's structured part, as JSON: the tasks it named, the numbered candidates 
 question and the record of the change it made, so that a question survives to the next
 request and `undo` reverses the right change (SPEC §7).
 
-Revision ID: 0006_assistant
-Revises: 0005
-Create Date: 2026-11-25 09:00:00
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-11-24 06:00:00
 """
 
 from collections.abc import Sequence
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_assistant"
-down_revision: str | None = "0005"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
