@@ -36,6 +36,7 @@ from app.middleware import (
     TransactionMiddleware,
     add_security_headers,
 )
+from app.pages import linkify
 from app.security import PasswordHashing, Signing
 from app.tasks.controller import TaskController
 from app.trash.controller import TrashController
@@ -63,6 +64,7 @@ def configure_templates(engine: Jinja, *, debug: bool) -> None:
     engine.engine.auto_reload = debug
     # A fresh one-time token for each rendered create form (SPEC §9: double submits).
     engine.engine.globals["new_form_token"] = lambda: secrets.token_urlsafe(16)
+    engine.engine.filters["linkify"] = linkify
 
 
 def create_app(
