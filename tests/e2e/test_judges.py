@@ -239,7 +239,7 @@ def test_every_page_passes_axe_nu_and_fits_phone_and_desktop(
             for step in steps(ids):
                 page = pages[step.who]
                 response = step.go(page, live_server.url)
-                page.wait_for_load_state("networkidle")
+                page.wait_for_load_state("load")
                 entry = report.setdefault(step.name, {})
                 key = f"{theme}-{size}"
                 if theme == "light" and size == "desktop":
