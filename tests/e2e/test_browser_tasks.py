@@ -164,6 +164,8 @@ def test_inline_add_edit_toggle_delete_undo_and_bulk_without_leaving_the_page(
     form = page.locator("#task-rows form.task-form")
     expect(form.locator(".field-error")).to_contain_text("from 1 to 1000")
     expect(form.get_by_label("Estimate (hours)")).to_have_attribute("aria-invalid", "true")
+    # Focus is back on the title once htmx has settled (and set up) the re-rendered form.
+    expect(form.get_by_label("Title")).to_be_focused()
     form.get_by_label("Estimate (hours)").fill("2")
     form.get_by_label("Title").fill("Buy oat milk")
     form.get_by_role("button", name="Save").click()
