@@ -79,6 +79,7 @@ def error_response(
         "title": page.title,
         "message": detail or page.message,
         "request_id": request_id_of(request),
+        **_header_context(request),
     }
     template = "errors/_message.html" if wants_fragment(request) else "errors/page.html"
     return Template(
@@ -88,6 +89,31 @@ def error_response(
         headers=headers or {},
         media_type=MediaType.HTML,
     )
+
+
+def _header_context(request: HTMXRequest) -> dict[str, Any]:
+    """What base.html's header needs. A route's own errors know the user (the auth middleware
+    ran); a path that matches no route never reached it, so a validly signed session cookie
+    stands for "signed in": its header then links the signed-in pages (a revoked session
+    just meets the sign-in page there), and its sign-out form gets the session's CSRF token."""
+    from app.auth.sessions import SESSION_COOKIE  # a cycle at import time otherwise
+
+    scope = request.scope
+    state = scope.get("state", {})
+    user = scope.get("user")
+    context: dict[str, Any] = {
+        "user": user,
+        "theme": user.theme if user else "system",
+        "csrf_token": state.get("csrf_token", ""),
+        "request_path": request.url.path,
+        "signed_in": user is not None,
+    }
+    if user is None and "user" not in scope:
+        signing = request.app.state.signing
+        token = signing.unsign_cookie(request.cookies.get(SESSION_COOKIE))
+        if token:
+            context |= {"signed_in": True, "csrf_token": signing.csrf_token(token)}
+    return context
 
 
 def _http_error(request: HTMXRequest, exc: HTTPException) -> Response[Any]:

@@ -38,6 +38,7 @@ from app.middleware import (
     TransactionMiddleware,
     add_security_headers,
 )
+from app.pages import linkify
 from app.redact import install_access_log_filter
 from app.revision import SchemaGate
 from app.security import PasswordHashing, Signing
@@ -69,6 +70,7 @@ def configure_templates(engine: Jinja, *, debug: bool) -> None:
     engine.engine.auto_reload = debug
     # A fresh one-time token for each rendered create form (SPEC §9: double submits).
     engine.engine.globals["new_form_token"] = lambda: secrets.token_urlsafe(16)
+    engine.engine.filters["linkify"] = linkify
 
 
 def create_app(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -13,12 +15,37 @@ from litestar import MediaType
 from litestar.datastructures import Cookie
 from litestar.plugins.htmx import HTMXRequest, HTMXTemplate, PushUrlType, ReSwapMethod
 from litestar.response import Redirect
+from markupsafe import Markup, escape
 
 from app.config import Settings
 from app.models import User
 from app.security import PasswordHashing, Signing
 
 FLASH_COOKIE = "taskwise_flash"
+
+
+@dataclass(frozen=True)
+class Flash:
+    """A message for the next page (or the list just re-rendered): its text, and optionally
+    an Undo (a signed token the Undo form posts back) and a link to where something went."""
+
+    text: str
+    undo: str | None = None
+    link: str | None = None
+    link_text: str | None = None
+
+    @classmethod
+    def of(cls, value: object) -> Flash | None:
+        if isinstance(value, str):
+            return cls(value)
+        if isinstance(value, dict) and isinstance(value.get("text"), str):
+            fields = ("undo", "link", "link_text")
+            extra = {k: str(value[k]) for k in fields if isinstance(value.get(k), str)}
+            return cls(value["text"], **extra)
+        return None
+
+    def __str__(self) -> str:
+        return self.text
 
 
 def settings_of(request: HTMXRequest) -> Settings:
@@ -98,6 +125,7 @@ def render(
         "theme": user.theme if user else "system",
         "flashes": flashes,
         "request_path": request.url.path,
+        "request_url": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         **(context or {}),
     }
     cookies = [expired_cookie(settings_of(request), FLASH_COOKIE)] if flashes else []
@@ -118,13 +146,14 @@ def redirect(
     request: HTMXRequest,
     url: str,
     *,
-    flash: str | None = None,
+    flash: str | Flash | None = None,
     cookies: list[Cookie] | None = None,
 ) -> Redirect:
     """303 See Other (post/redirect/get), optionally carrying a message for the next page."""
     all_cookies = list(cookies or [])
     if flash:
-        signed = signing_of(request).flash.dumps([flash])
+        message = flash if isinstance(flash, str) else asdict(flash)
+        signed = signing_of(request).flash.dumps([message])
         all_cookies.append(site_cookie(settings_of(request), FLASH_COOKIE, signed, max_age=300))
     return Redirect(url, status_code=303, cookies=all_cookies)
 
@@ -158,7 +187,7 @@ def safe_next(value: str | None, default: str) -> str:
     return value
 
 
-def _read_flashes(request: HTMXRequest) -> list[str]:
+def _read_flashes(request: HTMXRequest) -> list[Flash]:
     raw = request.cookies.get(FLASH_COOKIE)
     if not raw:
         return []
@@ -166,4 +195,29 @@ def _read_flashes(request: HTMXRequest) -> list[str]:
         messages = signing_of(request).flash.loads(raw)
     except BadSignature:
         return []
-    return [str(m) for m in messages][:5] if isinstance(messages, list) else []
+    if not isinstance(messages, list):
+        return []
+    return [flash for m in messages[:5] if (flash := Flash.of(m)) is not None]
+
+
+# http(s) links in user text, up to the first space or angle bracket; trailing punctuation
+# belongs to the sentence, not the link.
+_LINK = re.compile(r"https?://[^\s<>\"']+")
+_TRAILING = ".,;:!?)]}"
+
+
+def linkify(text: str) -> Markup:
+    """User text with its http(s) URLs made links: everything escaped first, and each link
+    opens outside the app without a referrer or the page's opener."""
+    parts: list[str] = []
+    last = 0
+    for match in _LINK.finditer(text):
+        url = match.group(0).rstrip(_TRAILING)
+        end = match.start() + len(url)
+        parts.append(escape(text[last : match.start()]))
+        parts.append(
+            Markup('<a href="{0}" rel="noopener noreferrer nofollow ugc">{0}</a>').format(url)
+        )
+        last = end
+    parts.append(escape(text[last:]))
+    return Markup("").join(parts)

@@ -145,6 +145,7 @@ class Signing:
         self.flash = URLSafeSerializer(secret_key, salt="taskwise.flash")
         self.password_reset = URLSafeTimedSerializer(secret_key, salt="taskwise.password-reset")
         self.calendar = URLSafeSerializer(secret_key, salt="taskwise.calendar-feed")
+        self.undo = URLSafeTimedSerializer(secret_key, salt="taskwise.undo")
 
     def sign_cookie(self, token: str) -> str:
         return self.cookie.sign(token).decode()

@@ -97,10 +97,9 @@ class AuthController(Controller):
         try:
             user = await service.register(db, hashing_of(request), signup)
         except service.EmailTaken:
-            errors = {"email": "That email is already registered. Sign in instead?"}
-            return render(
-                request, "auth/signup.html", {"values": values, "errors": errors}, status=409
-            )
+            errors = {"email": "That email is already registered."}
+            context = {"values": values, "errors": errors, "sign_in_instead": True}
+            return render(request, "auth/signup.html", context, status=409)
         target = url_for(request, "tasks:list")
         return await in_thread(lambda: sign_in(request, db, user, target, maybe_signed_in))
 

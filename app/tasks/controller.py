@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
+from itsdangerous import BadSignature
 from litestar import Controller, Response, get, post
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
@@ -16,10 +19,12 @@ from app.db import DbSession
 from app.forms import FormData, FormErrors, field, has_control_characters, parse_int
 from app.models import VERSION_MAX, Priority, Task, TaskInput, User
 from app.pages import (
+    Flash,
     now_of,
     redirect,
     render,
     safe_next,
+    signing_of,
     url_for,
     url_pattern,
     wants_fragment,
@@ -32,6 +37,7 @@ from app.tasks.listing import (
     Q_MAX,
     InvalidListParameter,
     ListParams,
+    TaskPage,
     list_tasks,
     parse_list_params,
     row_of,
@@ -39,6 +45,7 @@ from app.tasks.listing import (
 from app.tasks.queries import get_task, tags_of
 
 VARY = {"Vary": "HX-Request"}
+UNDO_MAX_AGE = 3600  # seconds an Undo button keeps working
 ROW_ACTIONS = ("detail", "edit", "toggle", "delete")
 FORM_CHOICES = {
     "priorities": [p.value for p in Priority],
@@ -168,13 +175,14 @@ def list_response(
     params: ListParams,
     *,
     fragment: bool,
-    flashes: list[str] | None = None,
+    flashes: list[Flash] | None = None,
+    page: TaskPage | None = None,
     status: int = 200,
     quick: dict[str, str] | None = None,
 ) -> Template:
     """The list in a view: the whole page, or for htmx the #task-list fragment together with
     the view's canonical URL (defaults and empty fields left out) for the address bar."""
-    page = list_tasks(db, user.id, params, local_now(request, user))
+    page = page or list_tasks(db, user.id, params, local_now(request, user))
     context = {
         "page": page,
         "values": {},
@@ -190,6 +198,68 @@ def list_response(
             request, "tasks/_list.html", context, headers=VARY, push_url=page.params.url()
         )
     return render(request, "tasks/index.html", context, headers=VARY, status=status)
+
+
+def view_of(request: HTMXRequest, data: FormData) -> ListParams | None:
+    """The list view an htmx action came from: its `view` field (the list's URL, which every
+    list-page form includes), or the bulk form's own filter fields; None when it names none."""
+    list_path = url_for(request, "tasks:list")
+    view = field(data, "view").strip()
+    try:
+        if view:
+            parts = urlsplit(view)
+            if parts.path != list_path or parts.scheme or parts.netloc:
+                return None
+            return parse_list_params(dict(parse_qsl(parts.query)), path=list_path)
+        if field(data, "status"):
+            query = {k: field(data, k) for k in LIST_FIELDS if field(data, k)}
+            return parse_list_params(query, path=list_path)
+    except InvalidListParameter:
+        return None
+    return None
+
+
+def changed_list(
+    request: HTMXRequest,
+    db: DbSession,
+    user: User,
+    view: ListParams,
+    flash: Flash | None,
+    *,
+    status: int = 200,
+    page: TaskPage | None = None,
+    push: bool = False,
+) -> Template:
+    """After an htmx change, the whole list of the view it came from, re-rendered in place of
+    #task-list: rows, tab counts, empty state, pager and "N tasks" all from one query, with
+    the message (and its Undo) on top. The address bar follows if the page moved (replaced:
+    a change is no step to go Back to; bulk has always pushed, and still does)."""
+    page = page or list_tasks(db, user.id, view, local_now(request, user))
+    response = list_response(
+        request, db, user, view, fragment=True, flashes=[flash] if flash else [], page=page
+    )
+    response.status_code = status
+    response.headers |= {"HX-Retarget": "#task-list", "HX-Reswap": "outerHTML"}
+    if not push:
+        response.headers = {k: v for k, v in response.headers.items() if k != "HX-Push-Url"}
+        response.headers["HX-Replace-Url"] = page.params.url()
+    return response
+
+
+def undo_token(request: HTMXRequest, user: User, action: str, changed: service.Changed) -> str:
+    """A signed note of what to reverse, for the Undo button (the server made it; the user
+    cannot turn it into anything else)."""
+    payload = {
+        "user": user.id.hex,
+        "action": service.UNDO_ACTIONS[action],
+        "ids": [i.hex for i in changed.ids],
+        "created": [i.hex for i in changed.created],
+    }
+    return str(signing_of(request).undo.dumps(payload))
+
+
+def plural(count: int, word: str = "task") -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 class TaskController(Controller):
@@ -208,21 +278,45 @@ class TaskController(Controller):
         if action not in service.BULK_ACTIONS:
             raise InvalidListParameter("Choose an action: complete, reopen or delete.")
         raw_ids = data.get("ids", [])
-        ids = [_uuid_or_none(raw) for raw in (raw_ids if isinstance(raw_ids, list) else [raw_ids])]
+        raw_list = raw_ids if isinstance(raw_ids, list) else [raw_ids]
+        if field(data, "select_all"):  # "all on this page" without JavaScript
+            raw_list += field(data, "page_ids").split(",")
+        ids = [i for raw in raw_list if (i := _uuid_or_none(raw)) is not None]
         changed = service.bulk_update(
-            db,
-            owner_id=user.id,
-            action=action,
-            task_ids=[i for i in ids if i is not None],
-            now=now_of(request),
+            db, owner_id=user.id, action=action, task_ids=ids, now=now_of(request)
         )
         done = {"complete": "completed", "reopen": "reopened", "delete": "moved to the Trash"}
-        message = f"{changed} task{'' if changed == 1 else 's'} {done[action]}."
-        if wants_fragment(request):  # the list as it now stands, in the view the form came from
-            view = {k: field(data, k) for k in LIST_FIELDS if field(data, k)}
-            params = parse_list_params(view, path=url_for(request, "tasks:list"))
-            return list_response(request, db, user, params, fragment=True, flashes=[message])
-        return redirect(request, _next(request, data), flash=message)
+        if not ids:
+            flash = Flash("Select at least one task first: nothing was changed.")
+        elif not changed.ids:
+            flash = Flash(f"Nothing to change: no selected task could be {done[action]}.")
+        else:
+            text = f"{plural(len(changed.ids))} {done[action]}."
+            flash = Flash(text, undo=undo_token(request, user, action, changed))
+        if wants_fragment(request) and (view := view_of(request, data)):
+            return changed_list(request, db, user, view, flash, push=True)
+        return redirect(request, _next(request, data), flash=flash)
+
+    @post("/undo", name="tasks:undo", sync_to_thread=True)
+    def undo(self, request: HTMXRequest, db: DbSession, user: CurrentUser, data: FormData) -> Any:
+        try:
+            note = signing_of(request).undo.loads(field(data, "undo"), max_age=UNDO_MAX_AGE)
+        except BadSignature:
+            raise InvalidListParameter("That Undo has expired; nothing was changed.") from None
+        if not isinstance(note, dict) or note.get("user") != user.id.hex:
+            raise NotFoundException("Nothing to undo here.")
+        count = service.undo(
+            db,
+            owner_id=user.id,
+            action=str(note.get("action")),
+            task_ids=[uuid.UUID(i) for i in note.get("ids", [])],
+            created=[uuid.UUID(i) for i in note.get("created", [])],
+            now=now_of(request),
+        )
+        flash = Flash(f"Undone: {plural(count)} back as before.")
+        if wants_fragment(request) and (view := view_of(request, data)):
+            return changed_list(request, db, user, view, flash)
+        return redirect(request, _next(request, data), flash=flash)
 
     @post("/{task_id:uuid}/restore", name="tasks:restore", sync_to_thread=True)
     def restore(
@@ -238,19 +332,31 @@ class TaskController(Controller):
     @post("/", name="tasks:create", sync_to_thread=True)
     def create(self, request: HTMXRequest, db: DbSession, user: CurrentUser, data: FormData) -> Any:
         form_token = field(data, "form_token").strip()
+        view = view_of(request, data) if wants_fragment(request) else None
         if "quick" in data and "title" not in data:  # the quick-add form, even if empty
-            return self._quick_add(request, db, user, field(data, "quick"), form_token)
+            return self._quick_add(request, db, user, field(data, "quick"), form_token, view)
         task_input, errors = read_task_form(request, user, data)
         if errors:
             values = form_values(data)
             return form_response(request, task=None, values=values, errors=errors, status=400)
         task = service.create_task(db, owner_id=user.id, data=task_input, form_token=form_token)
+        if view:
+            page = list_tasks(db, user.id, view, local_now(request, user))
+            return changed_list(
+                request, db, user, view, added_flash(request, task, page), status=201, page=page
+            )
         if wants_fragment(request):
             return row_response(request, db, user, task, status=201)
         return redirect(request, url_for(request, "tasks:list"), flash=f"Added “{task.title}”.")
 
     def _quick_add(
-        self, request: HTMXRequest, db: DbSession, user: User, line: str, form_token: str
+        self,
+        request: HTMXRequest,
+        db: DbSession,
+        user: User,
+        line: str,
+        form_token: str,
+        view: ListParams | None,
     ) -> Any:
         """SPEC §7: one line, parsed on the server; the flash says what was understood."""
         try:
@@ -275,6 +381,10 @@ class TaskController(Controller):
             db, owner_id=user.id, data=task_input_of(parsed), form_token=form_token
         )
         message = f"Added: {quickadd.summary(parsed)}"
+        if view:
+            page = list_tasks(db, user.id, view, local_now(request, user))
+            flash = added_flash(request, task, page, text=message)
+            return changed_list(request, db, user, view, flash, status=201, page=page)
         if wants_fragment(request):
             return row_response(request, db, user, task, status=201, added=message)
         return redirect(request, url_for(request, "tasks:list"), flash=message)
@@ -355,6 +465,11 @@ class TaskController(Controller):
                 form_error=stale.detail,
                 version=version_raw,
             )
+        if wants_fragment(request) and (view := view_of(request, data)):
+            page = list_tasks(db, user.id, view, local_now(request, user))
+            shown = any(row.task.id == task.id for row in page.rows)
+            flash = Flash(f"Saved “{task.title}”.") if shown else moved_flash(request, task)
+            return changed_list(request, db, user, view, flash, page=page)
         if wants_fragment(request):
             return row_response(request, db, user, task)
         return redirect(request, url_for(request, "tasks:detail", task_id=task.id), flash="Saved.")
@@ -371,12 +486,17 @@ class TaskController(Controller):
         task, following = service.toggle_task(
             db, owner_id=user.id, task_id=task_id, now=now_of(request)
         )
-        if wants_fragment(request):  # the next occurrence appears right below the completed one
-            return row_response(request, db, user, task, *([following] if following else []))
-        message = f"{'Completed' if task.status == 'completed' else 'Reopened'} “{task.title}”."
+        action = "complete" if task.status == "completed" else "reopen"
+        message = f"{'Completed' if action == 'complete' else 'Reopened'} “{task.title}”."
         if following and following.due_date:
             message += f" Next one due {following.due_date.isoformat()}."
-        return redirect(request, _next(request, data), flash=message)
+        changed = service.Changed([task.id], [following.id] if following else [])
+        flash = Flash(message, undo=undo_token(request, user, action, changed))
+        if wants_fragment(request) and (view := view_of(request, data)):
+            return changed_list(request, db, user, view, flash)
+        if wants_fragment(request):  # the next occurrence appears right below the completed one
+            return row_response(request, db, user, task, *([following] if following else []))
+        return redirect(request, _next(request, data), flash=flash)
 
     @post("/{task_id:uuid}/delete", name="tasks:delete", sync_to_thread=True)
     def delete(
@@ -387,10 +507,36 @@ class TaskController(Controller):
         task_id: FromPath[uuid.UUID],
         data: FormData,
     ) -> Any:
-        service.trash_task(db, owner_id=user.id, task_id=task_id, now=now_of(request))
+        task = service.trash_task(db, owner_id=user.id, task_id=task_id, now=now_of(request))
+        changed = service.Changed([task.id])
+        flash = Flash(
+            f"Moved “{task.title}” to the Trash.",
+            undo=undo_token(request, user, "delete", changed),
+        )
+        if wants_fragment(request) and (view := view_of(request, data)):
+            return changed_list(request, db, user, view, flash)
         if wants_fragment(request):
             return Response("", status_code=200, headers=VARY, media_type="text/html")
-        return redirect(request, _next(request, data), flash="Moved to the Trash.")
+        return redirect(request, _next(request, data), flash=flash)
+
+
+def added_flash(
+    request: HTMXRequest, task: Task, page: TaskPage, *, text: str | None = None
+) -> Flash:
+    """ "Added …" (or `text`), and when the view on screen does not show the new task, where
+    it went."""
+    if any(row.task.id == task.id for row in page.rows):
+        return Flash(text or f"Added “{task.title}”.")
+    return moved_flash(request, task, verb="Added")
+
+
+def moved_flash(request: HTMXRequest, task: Task, *, verb: str = "Saved") -> Flash:
+    tab = "Completed" if task.status == "completed" else "Pending"
+    return Flash(
+        f"{verb} “{task.title}” to {tab}; this view does not show it.",
+        link=url_for(request, "tasks:detail", task_id=task.id),
+        link_text="Open it",
+    )
 
 
 def _next(request: HTMXRequest, data: FormData) -> str:

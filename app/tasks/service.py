@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from litestar.exceptions import NotFoundException
@@ -148,38 +149,104 @@ def _successor_exists(db: Session, task: Task, next_due: date) -> bool:
     return db.scalars(statement.limit(1)).first() is not None
 
 
-def trash_task(db: Session, *, owner_id: uuid.UUID, task_id: uuid.UUID, now: datetime) -> None:
+def trash_task(db: Session, *, owner_id: uuid.UUID, task_id: uuid.UUID, now: datetime) -> Task:
     task = get_task(db, owner_id, task_id)
     task.deleted_at = now
     db.flush()
+    return task
 
 
 BULK_ACTIONS = ("complete", "reopen", "delete")
 
 
+@dataclass(frozen=True)
+class Changed:
+    """What an action changed, so that it can be undone: the tasks it acted on and the next
+    occurrences that completing repeating ones created."""
+
+    ids: list[uuid.UUID] = field(default_factory=list)
+    created: list[uuid.UUID] = field(default_factory=list)
+
+
 def bulk_update(
     db: Session, *, owner_id: uuid.UUID, action: str, task_ids: list[uuid.UUID], now: datetime
-) -> int:
-    """Apply an action to the caller's live tasks among `task_ids` (others are ignored).
-    Returns how many tasks it changed."""
+) -> Changed:
+    """Apply an action to the caller's live tasks among `task_ids` (others are ignored)."""
     if action not in BULK_ACTIONS:
         raise ValueError(action)
     if not task_ids:
-        return 0
+        return Changed()
     tasks = list(db.scalars(tasks_of(owner_id).where(col(Task.id).in_(task_ids))))
-    changed = 0
+    changed = Changed()
     for task in tasks:
         if action == "delete":
             task.deleted_at = now
         elif action == "complete" and task.status == Status.pending:
-            complete(db, task, now=now)
+            if following := complete(db, task, now=now):
+                changed.created.append(following.id)
         elif action == "reopen" and task.status == Status.completed:
             reopen(task)
         else:
             continue
-        changed += 1
+        changed.ids.append(task.id)
     db.flush()
     return changed
+
+
+# The reverse of each action, for Undo: what it names, and what undoing it does.
+UNDO_ACTIONS = {"delete": "restore", "complete": "reopen", "reopen": "complete"}
+
+
+def undo(
+    db: Session,
+    *,
+    owner_id: uuid.UUID,
+    action: str,
+    task_ids: list[uuid.UUID],
+    created: list[uuid.UUID],
+    now: datetime,
+) -> int:
+    """Reverse an action on the caller's tasks among `task_ids`: restore from the Trash,
+    reopen (dropping the next occurrences it created, if nobody touched them since), or
+    complete again. Returns how many tasks it changed back."""
+    if action == "restore":
+        tasks = list(db.scalars(trash_of(owner_id).where(col(Task.id).in_(task_ids))))
+        for task in tasks:
+            task.deleted_at = None
+    else:
+        wanted = Status.completed if action == "reopen" else Status.pending
+        tasks = list(
+            db.scalars(
+                tasks_of(owner_id).where(col(Task.id).in_(task_ids), col(Task.status) == wanted)
+            )
+        )
+        for task in tasks:
+            if action == "reopen":
+                reopen(task)
+            else:
+                complete(db, task, now=now)
+        if action == "reopen" and created:
+            db.execute(
+                delete(Task).where(
+                    *live_task(owner_id),
+                    col(Task.id).in_(created),
+                    col(Task.version) == 1,
+                    col(Task.status) == Status.pending,
+                )
+            )
+    db.flush()
+    return len(tasks)
+
+
+def restore_all(db: Session, *, owner_id: uuid.UUID, since: datetime) -> int:
+    """Everything in the caller's Trash that the Trash page shows comes back."""
+    result = db.execute(
+        update(Task)
+        .where(*trashed_task(owner_id), col(Task.deleted_at) >= since)
+        .values(deleted_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 TRASH_DAYS = 30
