@@ -11,6 +11,7 @@ from litestar import MediaType, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.response import Redirect, Template
+from sqlalchemy import inspect
 from sqlalchemy.exc import DataError, DisconnectionError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
@@ -101,12 +102,17 @@ def _header_context(request: HTMXRequest) -> dict[str, Any]:
     scope = request.scope
     state = scope.get("state", {})
     user = scope.get("user")
+    signed_in = user is not None
+    if user is not None and inspect(user).unloaded:
+        # Its transaction failed (the database went away at commit): the session expired the
+        # user's attributes, and reading one would go back to the database. Signed in still.
+        user = None
     context: dict[str, Any] = {
         "user": user,
         "theme": user.theme if user else "system",
         "csrf_token": state.get("csrf_token", ""),
         "request_path": request.url.path,
-        "signed_in": user is not None,
+        "signed_in": signed_in,
     }
     if user is None and "user" not in scope:
         signing = request.app.state.signing

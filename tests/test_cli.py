@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -37,7 +38,13 @@ def run(db_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunnerCall:
 
 class CliRunnerCall:
     def __call__(self, *args: str, input: str | None = None) -> Result:
-        return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+        # On a thread of its own, as in a terminal: the browser tests' Playwright keeps an
+        # event loop running on the main thread, where the command's own anyio.run would fail.
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            invocation = thread.submit(
+                CliRunner().invoke, cli, list(args), input=input, catch_exceptions=False
+            )
+            return invocation.result()
 
 
 def accounts(engine: Engine) -> list[str]:

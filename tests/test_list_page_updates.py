@@ -124,7 +124,7 @@ def test_a_new_task_outside_the_view_is_announced_with_a_link(
 def test_undoing_a_repeating_completion_drops_the_next_one(
     client: Client, me: User, engine: Engine
 ) -> None:
-    task = add(engine, me.id, "Stand-up", due_date=date(2030, 1, 7), recurrence="weekly")
+    task = add(engine, me.id, "Stand-up", due_date=date(2030, 1, 7), recurrence="FREQ=WEEKLY")
     html = post(client, f"/tasks/{task.id}/toggle", {"view": "/tasks"}, headers=HTMX).text
     assert len(tasks_in(engine)) == 2
     post(client, "/tasks/undo", {"undo": undo_field(html), "view": "/tasks"}, headers=HTMX)

@@ -380,7 +380,9 @@ class TaskController(Controller):
         task = service.create_task(
             db, owner_id=user.id, data=task_input_of(parsed), form_token=form_token
         )
-        message = f"Added: {quickadd.summary(parsed)}"
+        # "Added “Call Mum”." for a plain title; what else was understood, when anything was.
+        summary = quickadd.summary(parsed)
+        message = f"Added: {summary}" if parsed.pieces else f"Added “{parsed.title}”."
         if view:
             page = list_tasks(db, user.id, view, local_now(request, user))
             flash = added_flash(request, task, page, text=message)
