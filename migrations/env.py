@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from logging.config import fileConfig
 from typing import Any
 
@@ -54,9 +56,32 @@ def run_migrations_online() -> None:
     engine = create_db_engine(Settings(db_pool_min=1, db_pool_max=1))
     try:
         with engine.connect() as conn:
-            _run(conn)
+            if conn.dialect.name == "sqlite":
+                with foreign_keys_off(conn):
+                    _run(conn)
+            else:
+                _run(conn)
     finally:
         engine.dispose()
+
+
+@contextmanager
+def foreign_keys_off(connection: Any) -> Iterator[None]:
+    """Batch mode alters a SQLite table by copying it: create the new one, copy the rows, DROP
+    the old one, rename. With foreign keys on (the app turns them on for every connection),
+    that DROP deletes the rows of every table referencing it ON DELETE CASCADE: altering
+    `users` would empty `tasks`. SQLite's own procedure for altering a table turns them off
+    first, outside any transaction, and checks them after."""
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    connection.commit()  # the migration's own transaction must be the one Alembic begins
+    try:
+        yield
+    finally:
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
+    if broken:
+        raise RuntimeError(f"the migration left rows without their parent: {broken[:5]}")
 
 
 def _run(connection: Any) -> None:

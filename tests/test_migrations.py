@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -194,5 +195,61 @@ def test_repeat_names_become_rrules_and_come_back(
         run_alembic(url, monkeypatch, "downgrade", "0005")
         with engine.connect() as conn:
             assert dict(conn.execute(read).all()) == {name: name for name in names}
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_upgrading_and_downgrading_keep_every_row(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """Through the `alembic` command, as an operator runs it. On SQLite, altering a table
+    copies it and drops the old one: with the app's foreign keys on, that drop used to delete
+    every task of every user when `users` gained a column (and every tag link with `tasks`)."""
+    from sqlalchemy import text
+
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'rows.db'}"
+    else:
+        cluster: Cluster = request.getfixturevalue("pg_cluster")
+        url = cluster.create_database(f"rows_{time.monotonic_ns()}")
+    assert alembic(url, "upgrade", "0004").returncode == 0
+    engine = create_engine(Settings(_env_file=None, database_url=url).sqlalchemy_url)
+    user, task, tag = (uuid.uuid4() for _ in range(3))
+    rows = {
+        "users": "INSERT INTO users (id, email, password_hash, timezone, theme, created_at,"
+        " updated_at) VALUES (:user, 'a@example.com', 'x', 'UTC', 'system', :at, :at)",
+        "sessions": "INSERT INTO sessions (id, user_id, token_hash, last_seen_at, expires_at,"
+        " created_at, updated_at) VALUES (:task, :user, 'h', :at, :at, :at, :at)",
+        "tasks": "INSERT INTO tasks (id, user_id, title, status, priority, recurrence, version,"
+        " created_at, updated_at) VALUES (:task, :user, 'T', 'pending', 'medium', 'weekly', 1,"
+        " :at, :at)",
+        "tags": "INSERT INTO tags (id, user_id, name, created_at, updated_at)"
+        " VALUES (:tag, :user, 'home', :at, :at)",
+        "task_tags": "INSERT INTO task_tags (task_id, tag_id, created_at, updated_at)"
+        " VALUES (:task, :tag, :at, :at)",
+        "conversations": "INSERT INTO conversations (id, user_id, title, created_at, updated_at)"
+        " VALUES (:tag, :user, 'Chat', :at, :at)",
+        "messages": "INSERT INTO messages (id, conversation_id, user_id, role, content,"
+        " created_at, updated_at) VALUES (:task, :tag, :user, 'user', 'hi', :at, :at)",
+    }
+    as_id = (lambda u: u.hex) if backend == "sqlite" else str  # as each stores a Uuid
+    values = {"user": as_id(user), "task": as_id(task), "tag": as_id(tag), "at": "2026-01-01"}
+
+    def counts() -> dict[str, int]:
+        with engine.connect() as conn:
+            count = "SELECT count(*) FROM {}"  # the table names above, not input
+            return {t: conn.execute(text(count.format(t))).scalar_one() for t in rows}
+
+    try:
+        with engine.begin() as conn:
+            for statement in rows.values():
+                conn.execute(text(statement), values)
+        everything = dict.fromkeys(rows, 1)
+        assert counts() == everything
+        assert alembic(url, "upgrade", "head").returncode == 0
+        assert counts() == everything
+        assert alembic(url, "downgrade", "0004").returncode == 0
+        assert counts() == everything
     finally:
         engine.dispose()
