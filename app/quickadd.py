@@ -714,8 +714,8 @@ class _Facts:
                 self.recurrence,
                 f"until {until.day} {until:%b %Y}" if until else f"{count} times",
             )
-        if match.field == "recurrence":
-            return self.recurrence, rules.describe(self.recurrence, self.due)
+        if match.field == "recurrence":  # its end, if any, is a piece of its own (above)
+            return self.recurrence, rules.describe(rules.without_end(self.recurrence), self.due)
         if match.field == "priority":
             return str(match.value), str(match.value).capitalize()
         if match.field == "tags":

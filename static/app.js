@@ -36,6 +36,13 @@ document.addEventListener("htmx:afterRequest", (event) => {
     form.querySelectorAll('input[name="form_token"]').forEach((input) => {
       input.value = crypto.randomUUID();
     });
+    // A form re-rendered with an error (a 400) holds the refused text as its default value,
+    // which reset() would put back: empty the fields, and the error goes with the text.
+    form.querySelectorAll('input:not([type="hidden"]):not([type="checkbox"]), textarea').forEach((field) => {
+      field.value = "";
+      field.removeAttribute("aria-invalid");
+    });
+    form.querySelectorAll(".field-error").forEach((error) => error.remove());
     // The quick-add preview described the line just added; the list's message says what was.
     form.querySelectorAll(".quick-preview").forEach((box) => box.replaceChildren());
   }

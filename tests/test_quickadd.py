@@ -417,3 +417,9 @@ def test_pieces_never_overlap_and_every_other_word_stays_in_order(words: list[st
     covered = {i for start, end in spans for i in range(start, end)}
     kept = "".join(ch for i, ch in enumerate(line) if i not in covered and not ch.isspace())
     assert "".join(parsed.title.split()) == kept
+
+
+def test_a_repeat_with_an_end_says_the_end_once() -> None:
+    parsed = parse("every other wednesday team sync until dec 24", NOW)
+    labels = [piece.label for piece in parsed.pieces if piece.field == "recurrence"]
+    assert labels == ["every other Wednesday", "until 24 Dec 2026"]

@@ -358,6 +358,15 @@ def normalize(
     return str(rule)
 
 
+def without_end(rule: str) -> str:
+    """The rule without its UNTIL or COUNT (text that is not a rule comes back unchanged)."""
+    try:
+        parsed = parse_rule(rule)
+    except RuleError:
+        return rule
+    return str(replace(parsed, until=None, count=None)) if parsed else rule
+
+
 def is_valid(rule: str) -> bool:
     """Whether stored or typed RRULE text parses (presets and phrases are not RRULEs)."""
     try:

@@ -263,3 +263,29 @@ def test_page_two_starts_at_the_top(new_page: Any, live_server: LiveServer) -> N
             break
         page.wait_for_timeout(50)
     assert page.evaluate("window.scrollY") == 0
+
+
+def test_quick_add_previews_the_line_as_it_is_typed_and_starts_clean_after_a_refusal(
+    page: Any,
+) -> None:
+    box = page.get_by_label("Quick add")
+    preview = page.locator("#quick-preview")
+    box.press_sequentially("Call mum", delay=20)
+    expect(preview.locator('[data-field="title"]')).to_have_attribute("data-value", "Call mum")
+    box.press_sequentially(" tomorrow 9am !high", delay=20)
+    expect(preview.locator('[data-field="priority"]')).to_have_attribute("data-value", "high")
+    # One preview, of the whole line: each answer replaces the last.
+    expect(preview.locator(".preview")).to_have_count(1)
+    expect(preview.locator('[data-field="title"]')).to_have_attribute("data-value", "Call mum")
+    expect(preview.locator('[data-field="due_time"]')).to_have_attribute("data-value", "09:00")
+
+    box.fill("Lunch feb 30")
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.locator("#f-quick-error")).to_contain_text("30 February")
+    box = page.get_by_label("Quick add")  # the form was re-rendered with its message
+    box.fill("Lunch feb 28 noon")
+    box.press("Enter")
+    expect(page.locator(".flash").first).to_contain_text("Added: Lunch")
+    expect(page.get_by_label("Quick add")).to_have_value("")
+    expect(page.locator("#f-quick-error")).to_have_count(0)
+    expect(page.get_by_label("Quick add")).not_to_have_attribute("aria-invalid", "true")
