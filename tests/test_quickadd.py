@@ -259,7 +259,7 @@ def test_every_weekday_at_a_time_that_has_passed_starts_tomorrow() -> None:
 def test_an_until_apart_from_its_phrase_is_its_own_piece() -> None:
     parsed = parse("Yoga every monday starting dec 1 until dec 24", NOW)
     assert [(p.field, p.text, p.label) for p in parsed.pieces] == [
-        ("recurrence", "every monday", "every Monday, until 24 Dec 2026"),
+        ("recurrence", "every monday", "every Monday"),  # its end is the piece below
         ("due_date", "starting dec 1", "Mon 7 Dec"),
         ("recurrence", "until dec 24", "until 24 Dec 2026"),
     ]
