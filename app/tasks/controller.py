@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -146,10 +147,22 @@ def form_response(
     return render(request, page, context, status=status, headers=VARY)
 
 
-def row_links(request: HTMXRequest) -> dict[str, str]:
-    """The links of a task row, as `{}` patterns built once per page (see url_pattern)."""
-    links = {name: url_pattern(request, f"tasks:{name}", "task_id") for name in ROW_ACTIONS}
-    return links | {"list": url_for(request, "tasks:list")}
+@dataclass(frozen=True)
+class RowLinks:
+    """The links of a task row: `{}` patterns built once per page (see url_pattern). Fields,
+    not dict keys: a template's `links.toggle` on a dict first fails as an attribute, and that
+    exception, five times a row, cost as much as the row's other lookups together."""
+
+    detail: str
+    edit: str
+    toggle: str
+    delete: str
+    list: str
+
+
+def row_links(request: HTMXRequest) -> RowLinks:
+    patterns = {name: url_pattern(request, f"tasks:{name}", "task_id") for name in ROW_ACTIONS}
+    return RowLinks(**patterns, list=url_for(request, "tasks:list"))
 
 
 def row_response(

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 from functools import lru_cache
-from typing import Any, Protocol, cast
+from typing import Any, NamedTuple, Protocol
 from urllib.parse import urlencode
 
 from litestar.exceptions import HTTPException
@@ -166,6 +166,20 @@ class ShownTask(Protocol):
     def estimated_hours(self) -> int | None: ...
     @property
     def recurrence(self) -> str: ...
+
+
+class ListedTask(NamedTuple):
+    """A row of the page query (SHOWN, in order). A named tuple's fields are read at C speed;
+    a SQLAlchemy Row's by name cost a template ~6 % of a list request (py-spy)."""
+
+    id: uuid.UUID
+    title: str
+    status: str
+    priority: str
+    due_date: date | None
+    due_time: time | None
+    estimated_hours: int | None
+    recurrence: str
 
 
 @dataclass(frozen=True)
@@ -424,7 +438,7 @@ def list_tasks(db: Session, user_id: uuid.UUID, params: ListParams, now: LocalNo
     page = min(params.page, total_pages)  # past the end shows the last page
 
     values["offset"] = (page - 1) * params.per_page
-    tasks = cast(list[ShownTask], list(db.execute(statements.page, values)))
+    tasks = [ListedTask(*row) for row in db.execute(statements.page, values)]
 
     tags_by_task: dict[uuid.UUID, list[str]] = {task.id: [] for task in tasks}
     all_tags: list[str] = []
