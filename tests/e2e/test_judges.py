@@ -117,6 +117,26 @@ def signup_with_errors(page: Any, base: str) -> None:
     page.wait_for_selector(".field-error")
 
 
+def quick_add_preview(page: Any, base: str) -> None:
+    page.goto(base + "/tasks")
+    page.get_by_label("Quick add").press_sequentially(
+        "Pay rent tomorrow 9am !high #bills every month"
+    )
+    page.wait_for_selector('#quick-preview [data-field="recurrence"]')
+
+
+def assistant_chat(page: Any, base: str) -> None:
+    """A conversation with tasks in a reply and an open "Which one?" with its buttons."""
+    page.goto(base + "/assistant")
+    box = page.get_by_label("Message")
+    box.fill("what's next")
+    box.press("Enter")
+    page.wait_for_selector("#messages > .message[data-role='assistant'] [data-task-id]")
+    page.get_by_label("Message").fill("done errand")
+    page.get_by_label("Message").press("Enter")
+    page.wait_for_selector("#messages .choice-button")
+
+
 def import_preview(page: Any, base: str) -> None:
     page.goto(base + "/import")
     page.get_by_label("File").set_input_files(str(import_file()))
@@ -145,6 +165,9 @@ def steps(ids: dict[str, str]) -> list[Step]:
         Step("import", "full", visit("/import")),
         Step("import-preview", "full", import_preview),
         Step("not-found-signed-in", "full", visit("/tasks/00000000-0000-0000-0000-000000000000")),
+        Step("quick-add-preview", "full", quick_add_preview),
+        Step("assistant-new", "full", visit("/assistant")),
+        Step("assistant-chat", "full", assistant_chat),
         Step("tasks-empty", "empty", visit("/tasks")),
         Step("trash-empty", "empty", visit("/trash")),
     ]
