@@ -46,7 +46,12 @@ def page(chromium: Any, live_server: LiveServer) -> Iterator[Any]:
 def test_the_chat_appends_messages_in_place_and_keeps_the_box_ready(page: Any) -> None:
     page.get_by_role("link", name="Assistant").click()
     page.wait_for_url("**/assistant")
+    page.wait_for_load_state("load")  # htmx has taken over the forms; Enter no longer navigates
     page.evaluate("window.__marker = 'same document'")  # survives only in-place updates
+
+    def still_in_place(step: str) -> None:
+        assert page.evaluate("window.__marker") == "same document", f"reloaded at: {step}"
+
     messages = page.locator("#messages > .message")
     box = page.get_by_label("Message")
 
@@ -58,6 +63,7 @@ def test_the_chat_appends_messages_in_place_and_keeps_the_box_ready(page: Any) -
     expect(messages.last).to_contain_text("Today")
     expect(box).to_have_value("")
     expect(box).to_be_focused()
+    still_in_place("the first message")
     page.wait_for_url("**/assistant/*")  # the conversation's own URL, pushed
     expect(page.locator("#suggestions button")).to_have_count(0)
     expect(page.locator("#conversations a[aria-current='page']")).to_have_text("what's due today")
@@ -71,11 +77,13 @@ def test_the_chat_appends_messages_in_place_and_keeps_the_box_ready(page: Any) -
     expect(messages.last).to_contain_text("Completed “Pay rent April”")
     expect(page.locator(".choice-button")).to_have_count(0)  # the question is closed
     expect(box).to_be_focused()
+    still_in_place("the answer to Which one?")
 
     box.fill("   ")
     box.press("Enter")
     expect(page.locator("#assistant-form .field-error")).to_have_text("Message is required.")
     expect(messages).to_have_count(6)
+    still_in_place("an empty message")
 
     page.get_by_label("Message").fill("undo")
     page.get_by_label("Message").press("Enter")
@@ -84,7 +92,7 @@ def test_the_chat_appends_messages_in_place_and_keeps_the_box_ready(page: Any) -
     expect(page.get_by_label("Message")).to_have_value("")
     expect(page.locator("#assistant-form .field-error")).to_have_count(0)
     expect(page.get_by_label("Message")).to_be_focused()
-    assert page.evaluate("window.__marker") == "same document"
+    still_in_place("undo")
 
     page.reload()  # what was appended was stored: the page shows the same conversation
     expect(page.locator("#messages > .message")).to_have_count(8)
