@@ -3,6 +3,7 @@ the box, and answers a "Which one?" through its number buttons."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -84,6 +85,9 @@ def test_the_chat_appends_messages_in_place_and_keeps_the_box_ready(page: Any) -
     expect(page.locator("#assistant-form .field-error")).to_have_text("Message is required.")
     expect(messages).to_have_count(6)
     still_in_place("an empty message")
+    # The refused form was swapped in anew; htmx takes it over when the swap settles (20 ms).
+    # A person cannot type in between, a test can: Enter would then post it as a plain form.
+    expect(page.locator("#assistant-form")).not_to_have_class(re.compile(r"htmx-(added|settling)"))
 
     page.get_by_label("Message").fill("undo")
     page.get_by_label("Message").press("Enter")
