@@ -26,6 +26,7 @@ from app.config import Settings
 from app.db import create_db_engine
 from app.models import Task, TaskInput
 from app.tasks.service import create_task
+from tests.conftest import IN_CI
 from tests.e2e.conftest import BrowserErrors, LiveServer, sign_in_page
 from tests.web import PASSWORD, create_account
 
@@ -190,7 +191,9 @@ def vnu_errors(documents: dict[str, str]) -> dict[str, list[str]]:
         (folder / f"{name}.html").write_text(html)
     java = shutil.which("java")
     if java is None:
-        pytest.fail("the Nu HTML Checker needs Java (.ci/run installs default-jre-headless)")
+        if IN_CI:
+            pytest.fail("the Nu HTML Checker needs Java (.ci/run installs default-jre-headless)")
+        pytest.skip("no Java here for the Nu HTML Checker (apt-get install default-jre-headless)")
     result = subprocess.run(  # noqa: S603 - our own jar on our own files
         [
             java,
