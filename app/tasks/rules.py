@@ -38,7 +38,7 @@ PRESETS: dict[str, str] = {
     "monthly": "FREQ=MONTHLY",
     "yearly": "FREQ=YEARLY",
 }
-# The old `recurrence` enum values (app.models.Recurrence) and the rules a data migration
+# The old `recurrence` enum values (before migration 0006) and the rules a data migration
 # writes for them; kept apart from PRESETS so that a new preset never changes a migration.
 LEGACY: dict[str, str] = {
     "none": "",
