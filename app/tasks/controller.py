@@ -353,14 +353,7 @@ class TaskController(Controller):
             values = form_values(data)
             return form_response(request, task=None, values=values, errors=errors, status=400)
         task = service.create_task(db, owner_id=user.id, data=task_input, form_token=form_token)
-        if view:
-            page = list_tasks(db, user.id, view, local_now(request, user))
-            return changed_list(
-                request, db, user, view, added_flash(request, task, page), status=201, page=page
-            )
-        if wants_fragment(request):
-            return row_response(request, db, user, task, status=201)
-        return redirect(request, url_for(request, "tasks:list"), flash=f"Added “{task.title}”.")
+        return created(request, db, user, task, view, f"Added “{task.title}”.")
 
     def _quick_add(
         self,
@@ -396,13 +389,7 @@ class TaskController(Controller):
         # "Added “Call Mum”." for a plain title; what else was understood, when anything was.
         summary = quickadd.summary(parsed)
         message = f"Added: {summary}" if parsed.pieces else f"Added “{parsed.title}”."
-        if view:
-            page = list_tasks(db, user.id, view, local_now(request, user))
-            flash = added_flash(request, task, page, text=message)
-            return changed_list(request, db, user, view, flash, status=201, page=page)
-        if wants_fragment(request):
-            return row_response(request, db, user, task, status=201, added=message)
-        return redirect(request, url_for(request, "tasks:list"), flash=message)
+        return created(request, db, user, task, view, message, quick=True)
 
     @get("/preview", name="tasks:preview", sync_to_thread=False)
     def preview(
@@ -535,13 +522,32 @@ class TaskController(Controller):
         return redirect(request, _next(request, data), flash=flash)
 
 
-def added_flash(
-    request: HTMXRequest, task: Task, page: TaskPage, *, text: str | None = None
-) -> Flash:
-    """ "Added …" (or `text`), and when the view on screen does not show the new task, where
-    it went."""
+def created(
+    request: HTMXRequest,
+    db: DbSession,
+    user: User,
+    task: Task,
+    view: ListParams | None,
+    message: str,
+    *,
+    quick: bool = False,
+) -> Any:
+    """The answer to a create (the form or quick add): the list of the view it came from,
+    re-rendered with the message; else the new row (a quick add's message under its box);
+    without htmx, back to the list with the message as its flash."""
+    if view:
+        page = list_tasks(db, user.id, view, local_now(request, user))
+        flash = added_flash(request, task, page, message)
+        return changed_list(request, db, user, view, flash, status=201, page=page)
+    if wants_fragment(request):
+        return row_response(request, db, user, task, status=201, added=message if quick else None)
+    return redirect(request, url_for(request, "tasks:list"), flash=message)
+
+
+def added_flash(request: HTMXRequest, task: Task, page: TaskPage, text: str) -> Flash:
+    """`text` ("Added …") when the view on screen shows the new task, else where it went."""
     if any(row.task.id == task.id for row in page.rows):
-        return Flash(text or f"Added “{task.title}”.")
+        return Flash(text)
     return moved_flash(request, task, verb="Added")
 
 
