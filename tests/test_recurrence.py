@@ -3,6 +3,7 @@ rule's edge cases, and properties over all dates, through rules.next_occurrence.
 
 from __future__ import annotations
 
+import importlib.util
 from datetime import date, timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from app.models import DATE_MAX, DATE_MIN
 from app.tasks import rules
+from tests.conftest import ROOT
 
 RULES = ("daily", "weekdays", "weekly", "monthly", "yearly")
 dates = st.dates(min_value=DATE_MIN, max_value=date(2998, 11, 30))
@@ -49,10 +51,28 @@ def test_none_has_no_next_occurrence() -> None:
     assert next_occurrence("none", date(2026, 1, 1)) is None
 
 
+def migration_legacy() -> dict[str, str]:
+    """The rules migration 0006 writes for the six old enum values (its own frozen copy)."""
+    path = ROOT / "migrations" / "versions" / "20261124_0006_repeat_rules.py"
+    spec = importlib.util.spec_from_file_location("repeat_rules_migration", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    legacy: dict[str, str] = module.LEGACY
+    return legacy
+
+
+def test_the_migration_covers_every_old_enum_value_with_a_canonical_rule() -> None:
+    legacy = migration_legacy()
+    # The six names of the old `recurrence` enum (migration 0006 maps each of them).
+    assert set(legacy) == {"none", "daily", "weekdays", "weekly", "monthly", "yearly"}
+    assert all(rules.normalize(rule) == rule for rule in legacy.values())
+
+
 @pytest.mark.parametrize("name", RULES)
 def test_the_old_enum_values_mean_what_they_meant(name: str) -> None:
     due = date(2026, 1, 31)
-    assert rules.next_occurrence(rules.LEGACY[name], due) == rules.next_occurrence(
+    assert rules.next_occurrence(migration_legacy()[name], due) == rules.next_occurrence(
         rules.normalize(name, due), due
     )
 

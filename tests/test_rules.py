@@ -9,7 +9,6 @@ import pytest
 
 from app.models import DATE_MAX
 from app.tasks.rules import (
-    LEGACY,
     PRESETS,
     RuleError,
     describe,
@@ -42,12 +41,6 @@ def chain(rule: str, due: date, times: int) -> list[date]:
 def test_presets(preset: str, rule: str) -> None:
     assert normalize(preset) == rule
     assert normalize(preset.upper(), due=TUESDAY) == rule
-
-
-def test_legacy_covers_every_old_enum_value() -> None:
-    # The six names of the old `recurrence` enum (migration 0006 maps each of them).
-    assert set(LEGACY) == {"none", "daily", "weekdays", "weekly", "monthly", "yearly"}
-    assert all(normalize(rule) == rule for rule in LEGACY.values())
 
 
 @pytest.mark.parametrize(

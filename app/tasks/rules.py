@@ -38,17 +38,6 @@ PRESETS: dict[str, str] = {
     "monthly": "FREQ=MONTHLY",
     "yearly": "FREQ=YEARLY",
 }
-# The old `recurrence` enum values (before migration 0006) and the rules a data migration
-# writes for them; kept apart from PRESETS so that a new preset never changes a migration.
-LEGACY: dict[str, str] = {
-    "none": "",
-    "daily": "FREQ=DAILY",
-    "weekdays": "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
-    "weekly": "FREQ=WEEKLY",
-    "monthly": "FREQ=MONTHLY",
-    "yearly": "FREQ=YEARLY",
-}
-
 FREQUENCIES: dict[str, Literal[0, 1, 2, 3]] = {
     "DAILY": du.DAILY,
     "WEEKLY": du.WEEKLY,

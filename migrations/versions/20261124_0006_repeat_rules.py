@@ -24,7 +24,8 @@ down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# As app.tasks.rules.LEGACY on the day of this migration.
+# The rules the six old names meant (app.tasks.rules.PRESETS on the day of this migration;
+# tests/test_recurrence.py checks that each is a canonical rule).
 LEGACY = {
     "none": "",
     "daily": "FREQ=DAILY",
