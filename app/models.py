@@ -38,6 +38,7 @@ SQLModel.metadata.naming_convention = {
 TITLE_MAX = 200
 DESCRIPTION_MAX = 5000
 TAG_MAX = 32
+MAX_TAGS = 20  # on one task
 RULE_MAX = 255  # a repeat rule (RRULE text), stored and as typed
 EMAIL_MAX = 320
 NAME_MAX = 100
@@ -224,6 +225,11 @@ class Limits:
     max_length: int = sys.maxsize
     ge: int = -sys.maxsize
     le: int = sys.maxsize
+
+
+def is_tag_name(name: str) -> bool:
+    """1-32 letters, digits, `-` and `_`: the rule of the tags table's CHECK, for every parser."""
+    return 1 <= len(name) <= TAG_MAX and all(ch.isalnum() or ch in "-_" for ch in name)
 
 
 def limits_of(model: type[SQLModel], name: str) -> Limits:

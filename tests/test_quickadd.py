@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.quickadd import Parsed, Piece, QuickAddError, parse, summary
+from app.tasks.quickadd import Parsed, Piece, QuickAddError, parse, summary
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=BERLIN)  # a Tuesday, 10:00

@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.models import DATE_MAX
+from app.tasks.quickadd import read_rule  # a form's repeat field: phrases, then normalize
+from app.tasks.rule_words import describe
 from app.tasks.rules import (
     PRESETS,
     RuleError,
-    describe,
     first_occurrence,
     is_valid,
     next_occurrence,
@@ -69,7 +70,7 @@ def test_presets(preset: str, rule: str) -> None:
     ],
 )
 def test_phrases(phrase: str, rule: str) -> None:
-    assert normalize(phrase, today=TUESDAY) == rule
+    assert read_rule(phrase, today=TUESDAY) == rule
 
 
 @pytest.mark.parametrize(
@@ -130,7 +131,7 @@ def test_rrules_come_back_canonical(text: str, rule: str) -> None:
 )
 def test_rules_the_app_cannot_honour(text: str, words: str) -> None:
     with pytest.raises(RuleError, match=words):
-        normalize(text, today=TUESDAY)
+        read_rule(text, today=TUESDAY)
 
 
 def test_is_valid() -> None:
@@ -147,8 +148,8 @@ def test_until_before_the_due_date_is_refused() -> None:
 
 def test_a_phrase_end_without_a_year_needs_a_reference_day() -> None:
     with pytest.raises(RuleError, match="in full"):
-        normalize("every monday until dec 24")
-    assert normalize("every monday until 2026-12-24") == "FREQ=WEEKLY;BYDAY=MO;UNTIL=20261224"
+        read_rule("every monday until dec 24")
+    assert read_rule("every monday until 2026-12-24") == "FREQ=WEEKLY;BYDAY=MO;UNTIL=20261224"
 
 
 # next_occurrence

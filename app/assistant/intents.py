@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 
-from app.quickadd import Parsed, QuickAddError, parse
+from app.tasks.quickadd import Parsed, QuickAddError, parse
 
 # --- intents ----------------------------------------------------------------------------------
 

@@ -36,11 +36,11 @@ from app.models import (
     TaskInput,
     TaskTag,
 )
-from app.quickadd import Parsed, summary
 from app.tasks import service
 from app.tasks.dates import LocalNow
 from app.tasks.listing import SEARCH_TEXT, overdue_condition
 from app.tasks.queries import get_task, tags_of, tags_of_user, tasks_of
+from app.tasks.quickadd import Parsed, summary
 
 CONTENT_MAX = 2000  # SPEC §4: a message over 2,000 characters is refused
 CONVERSATION_TITLE_MAX = 80

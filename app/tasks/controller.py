@@ -14,7 +14,6 @@ from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
 
-from app import quickadd
 from app.auth.guards import CurrentUser, requires_login
 from app.db import DbSession
 from app.forms import FormData, FormErrors, field, has_control_characters, parse_int
@@ -30,7 +29,7 @@ from app.pages import (
     url_pattern,
     wants_fragment,
 )
-from app.tasks import rules, service
+from app.tasks import quickadd, rules, service
 from app.tasks.dates import LocalNow, in_zone
 from app.tasks.forms import form_values, parse_task_form
 from app.tasks.listing import (

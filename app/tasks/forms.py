@@ -17,24 +17,22 @@ from app.forms import (
 from app.models import (
     DATE_MAX,
     DATE_MIN,
+    MAX_TAGS,
     TAG_MAX,
     Priority,
     TaskFields,
     TaskInput,
+    is_tag_name,
     limits_of,
 )
 from app.tasks import rules
+from app.tasks.quickadd import read_rule
 
-MAX_TAGS = 20
 _TIME = re.compile(r"[0-9]{2}:[0-9]{2}")
 TASK_FIELDS = tuple(TaskInput.model_fields)  # the names a form, an import row or a page uses
 TITLE = limits_of(TaskFields, "title")
 DESCRIPTION = limits_of(TaskFields, "description")
 ESTIMATE = limits_of(TaskFields, "estimated_hours")
-
-
-def is_tag_name(name: str) -> bool:
-    return 1 <= len(name) <= TAG_MAX and all(ch.isalnum() or ch in "-_" for ch in name)
 
 
 def parse_tags(errors: FormErrors, raw: str) -> list[str]:
@@ -110,7 +108,7 @@ def _parse_rule(
         errors["recurrence"] = "The repeat rule contains characters that are not allowed."
         return ""
     try:
-        return rules.normalize(raw, due_date, today=today, date_order=date_order)
+        return read_rule(raw, due_date, today=today, date_order=date_order)
     except rules.RuleError as error:
         errors["recurrence"] = str(error)
         return ""

@@ -30,7 +30,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from app.db import fold
 from app.forms import parse_int
 from app.models import PRIORITY_RANK_SQL, TAG_MAX, Priority, Status, Tag, Task, TaskTag
-from app.tasks import rules
+from app.tasks import rule_words
 from app.tasks.dates import LocalNow, is_overdue, relative_due
 from app.tasks.queries import tags_of_user, tasks_of
 
@@ -462,5 +462,5 @@ def row_of(task: ShownTask, tags: list[str], now: LocalNow) -> TaskRow:
         tags=tags,
         overdue=is_overdue(status=status, due_date=due_date, due_time=due_time, now=now),
         due_label=relative_due(status=status, due_date=due_date, due_time=due_time, now=now),
-        repeat=rules.describe(task.recurrence, due_date) if task.recurrence else "",
+        repeat=rule_words.describe(task.recurrence, due_date) if task.recurrence else "",
     )
