@@ -17,8 +17,8 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.main import create_app
-from app.models import Task, User
-from tests.web import create_account, sign_in, submit
+from app.models import Tag, Task, TaskTag, User
+from tests.web import create_account, csrf_token, sign_in, submit
 
 Client = TestClient[Litestar]
 # Tuesday 24 November 2026, 10:00 in Berlin.
@@ -211,3 +211,59 @@ def test_a_rule_the_app_cannot_honour_is_refused_beside_the_field(
     assert 'id="f-recurrence-error"' in response.text and message in response.text
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(Task)) == 0
+
+
+# The issue-19 lines: a date that follows from a time or a rule, said on a Saturday at 10:00
+# (Berlin) after their times have passed.
+SAID_ON_A_SATURDAY = [
+    "Water plants every other wednesday 8am",
+    "Email Sam 9am",
+    "Standup every weekday at 9:30 #work",
+    "Backup server every last day 23:00",
+    "Invoice clients every 31st",
+    "Take pill every day 8am until 2027-01-31",
+    "Pay rent tomorrow 9am !high #bills every month",
+]
+
+
+def test_the_preview_and_the_created_task_agree_on_every_line(settings: Settings) -> None:
+    """For every §7 row (as `Task <words>`) and the lines above: what the preview shows is
+    what POST /tasks then stores, field by field, the due date included."""
+    from tests.test_quickadd_week import CASES
+
+    saturday = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)  # 10:00 in Berlin
+    app = create_app(settings, clock=lambda: saturday)
+    lines = [f"Task {case.words}" for case in CASES] + SAID_ON_A_SATURDAY
+    disagreements: list[str] = []
+    with TestClient(app=app) as client:
+        create_account(app.state.engine, "me@example.com", timezone="Europe/Berlin")
+        sign_in(client, "me@example.com")
+        token = csrf_token(client.get("/tasks").text)
+        for line in lines:
+            preview = client.get("/tasks/preview", params={"quick": line})
+            shown = dict(
+                re.findall(
+                    r'class="parsed[^"]*" data-field="(\w+)" data-value="([^"]*)"', preview.text
+                )
+            )
+            posted = client.post("/tasks", data={"_csrf_token": token, "quick": line})
+            assert posted.status_code == 200, (line, posted.status_code)  # followed to the list
+            with Session(app.state.engine) as session:
+                newest = select(Task).order_by(Task.created_at.desc(), Task.id.desc())
+                task = session.scalars(newest).first()
+                assert task is not None
+                names = select(Tag.name).join(TaskTag).where(TaskTag.task_id == task.id)
+                stored = {
+                    "title": task.title,
+                    "due_date": task.due_date.isoformat() if task.due_date else None,
+                    "due_time": f"{task.due_time:%H:%M}" if task.due_time else None,
+                    "priority": task.priority if "priority" in shown else None,
+                    "tags": ",".join(sorted(session.scalars(names))) or None,
+                    "estimated_hours": str(task.estimated_hours) if task.estimated_hours else None,
+                    "recurrence": task.recurrence or None,
+                }
+            expected = {name: shown.get(name) for name in stored}
+            if stored != expected:
+                disagreements.append(f"{line!r}: preview {expected} stored {stored}")
+    assert disagreements == []
+    assert len(lines) > 70
