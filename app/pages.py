@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from itsdangerous import BadSignature
 from litestar import MediaType
 from litestar.datastructures import Cookie
-from litestar.plugins.htmx import HTMXRequest, HTMXTemplate, PushUrlType, ReSwapMethod
+from litestar.plugins.htmx import HTMXHeaders, HTMXRequest, HTMXTemplate, PushUrlType, ReSwapMethod
 from litestar.response import Redirect
 from markupsafe import Markup, escape
 
@@ -110,11 +110,12 @@ def render(
     status: int = 200,
     headers: dict[str, str] | None = None,
     push_url: PushUrlType | None = None,
+    replace_url: str | None = None,
     re_target: str | None = None,
     re_swap: ReSwapMethod | None = None,
 ) -> HTMXTemplate:
     """A page or fragment with the common context: user, CSRF token, theme, pending flashes;
-    `push_url`, `re_target` and `re_swap` become htmx's response headers."""
+    `push_url` (or `replace_url`), `re_target` and `re_swap` become htmx's response headers."""
     user = user_of(request)
     # Only pages show flashes (base.html); a partial must not consume one meant for a page.
     is_partial = template.rsplit("/", 1)[-1].startswith("_")
@@ -129,11 +130,13 @@ def render(
         **(context or {}),
     }
     cookies = [expired_cookie(settings_of(request), FLASH_COOKIE)] if flashes else []
+    # HTMXTemplate sets every htmx header but this one (its ReplaceUrl is a plain response).
+    replace = {HTMXHeaders.REPLACE_URL.value: replace_url} if replace_url else {}
     return HTMXTemplate(
         template_name=template,
         context=full_context,
         status_code=status,
-        headers=headers or {},
+        headers=(headers or {}) | replace,
         cookies=cookies,
         media_type=MediaType.HTML,  # whatever the handler's return annotation suggests
         push_url=push_url,

@@ -191,9 +191,12 @@ def list_response(
     page: TaskPage | None = None,
     status: int = 200,
     quick: dict[str, str] | None = None,
+    in_place: bool = False,
+    push: bool = True,
 ) -> Template:
     """The list in a view: the whole page, or for htmx the #task-list fragment together with
-    the view's canonical URL (defaults and empty fields left out) for the address bar."""
+    the view's canonical URL (defaults and empty fields left out) for the address bar, pushed
+    or (`push=False`) replaced; `in_place` swaps it for #task-list whatever fired."""
     page = page or list_tasks(db, user.id, params, local_now(request, user))
     context = {
         "page": page,
@@ -206,8 +209,17 @@ def list_response(
         **(quick or {}),  # a quick-add line refused without JavaScript, with its message
     }
     if fragment:
+        url = page.params.url()
         return render(
-            request, "tasks/_list.html", context, headers=VARY, push_url=page.params.url()
+            request,
+            "tasks/_list.html",
+            context,
+            status=status,
+            headers=VARY,
+            push_url=url if push else None,
+            replace_url=None if push else url,
+            re_target="#task-list" if in_place else None,
+            re_swap="outerHTML" if in_place else None,
         )
     return render(request, "tasks/index.html", context, headers=VARY, status=status)
 
@@ -246,16 +258,18 @@ def changed_list(
     #task-list: rows, tab counts, empty state, pager and "N tasks" all from one query, with
     the message (and its Undo) on top. The address bar follows if the page moved (replaced:
     a change is no step to go Back to; bulk has always pushed, and still does)."""
-    page = page or list_tasks(db, user.id, view, local_now(request, user))
-    response = list_response(
-        request, db, user, view, fragment=True, flashes=[flash] if flash else [], page=page
+    return list_response(
+        request,
+        db,
+        user,
+        view,
+        fragment=True,
+        flashes=[flash] if flash else [],
+        page=page,
+        status=status,
+        in_place=True,
+        push=push,
     )
-    response.status_code = status
-    response.headers |= {"HX-Retarget": "#task-list", "HX-Reswap": "outerHTML"}
-    if not push:
-        response.headers = {k: v for k, v in response.headers.items() if k != "HX-Push-Url"}
-        response.headers["HX-Replace-Url"] = page.params.url()
-    return response
 
 
 def undo_token(request: HTMXRequest, user: User, action: str, changed: service.Changed) -> str:
