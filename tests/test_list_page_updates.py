@@ -63,6 +63,8 @@ def test_completing_in_a_view_re_renders_the_list_with_counts_and_an_undo(
     assert response.status_code == 200
     assert response.headers["hx-retarget"] == "#task-list"
     assert response.headers["hx-reswap"] == "outerHTML"
+    # A change is no step to go Back to: the address is replaced, not pushed.
+    assert response.headers["hx-replace-url"] == "/tasks" and "hx-push-url" not in response.headers
     html = response.text
     assert html.lstrip().startswith('<section id="task-list"') and "<html" not in html
     assert 'data-total="1"' in html and f'id="task-{first.id}"' not in html
