@@ -10,6 +10,7 @@ from typing import TypeVar
 from app.models import MAX_TAGS, DateOrder, TaskFields, limits_of
 from app.tasks import rule_words, rules
 from app.tasks.quickadd.cursor import Cursor, Token, tokens_of
+from app.tasks.quickadd.people import Directory, ProjectEntry, who
 from app.tasks.quickadd.repeats import Repeat
 from app.tasks.quickadd.result import Field, Parsed, Piece, QuickAddError, date_label
 from app.tasks.quickadd.scan import Match, recognise
@@ -18,17 +19,21 @@ TITLE = limits_of(TaskFields, "title")
 DATE_ORDERS = frozenset(order.value for order in DateOrder)
 
 
-def parse(line: str, now: datetime, date_order: str = "dmy") -> Parsed:
+def parse(
+    line: str, now: datetime, date_order: str = "dmy", directory: Directory | None = None
+) -> Parsed:
     """Read one quick-add line said at `now` (aware, in the user's zone). Deterministic.
+    With a `directory`, `+Project` and `@name` are read against it (without, they are text).
 
     Raises QuickAddError when no title is left, for an impossible date (`feb 30`), an
-    estimate out of range, too many tags or a title over the limit."""
+    estimate out of range, too many tags, a title over the limit, or an unknown project or
+    person."""
     if date_order not in DATE_ORDERS:
         raise ValueError(f"date_order must be one of {sorted(DATE_ORDERS)}, not {date_order!r}")
     tokens = tokens_of(line)
     today = now.date()
-    found = recognise(line, Cursor(tokens, today, date_order))
-    first = {m.field: m for m in found if not m.ending and m.field != "tags"}
+    found = recognise(line, Cursor(tokens, today, date_order), directory)
+    first: dict[Field, Match] = {m.field: m for m in found if not m.ending and m.field != "tags"}
     due_time = _value(first.get("due_time"), time)
     due = _value(first.get("due_date"), date)
     implied_by: Field | None = None  # what set a due date that no word of the line said
@@ -53,7 +58,8 @@ def parse(line: str, now: datetime, date_order: str = "dmy") -> Parsed:
     tags = _unique(str(m.value) for m in found if m.field == "tags")
     if len(tags) > MAX_TAGS:
         raise QuickAddError(f"Use at most {MAX_TAGS} tags.")
-    facts = _Facts(today, due, due_time, recurrence)
+    project, assignee = _people(first, directory)
+    facts = _Facts(today, due, due_time, recurrence, project, assignee)
     pieces = [facts.piece(line, tokens, match) for match in found]
     if implied_by is not None and due is not None:
         at = next(n for n, piece in enumerate(pieces) if piece.field == implied_by)
@@ -76,7 +82,26 @@ def parse(line: str, now: datetime, date_order: str = "dmy") -> Parsed:
         recurrence=recurrence,
         pieces=tuple(pieces),
         today=today,
+        project=project.key if project and "project" in first else None,
+        assignee=assignee[0] if assignee else None,
     )
+
+
+def _people(
+    first: dict[Field, Match], directory: Directory | None
+) -> tuple[ProjectEntry | None, tuple[str, str] | None]:
+    """The project the line goes to (`+Name`, else the directory's default) and the member
+    `@name` names there, as (key, name)."""
+    if directory is None:
+        return None, None
+    said = first.get("project")
+    project = next((p for p in directory.projects if said and p.key == said.value), None)
+    project = project or directory.default
+    if (named := first.get("assignee")) is None:
+        return project, None
+    key = who(str(named.value), project)
+    person = next(person for person in project.people if person.key == key)
+    return project, (key, person.name or person.email.split("@", 1)[0])
 
 
 _T = TypeVar("_T")
@@ -102,6 +127,8 @@ class _Facts:
     due: date | None
     due_time: time | None
     recurrence: str
+    project: ProjectEntry | None = None
+    assignee: tuple[str, str] | None = None  # (key, name)
 
     def piece(self, line: str, tokens: list[Token], match: Match) -> Piece:
         start, end = tokens[match.first].start, tokens[match.end - 1].end
@@ -127,6 +154,10 @@ class _Facts:
             return str(match.value), str(match.value).capitalize()
         if match.field == "tags":
             return str(match.value), f"#{match.value}"
+        if match.field == "project" and self.project is not None:
+            return self.project.key, f"+{self.project.name}"
+        if match.field == "assignee" and self.assignee is not None:
+            return self.assignee[0], f"@{self.assignee[1]}"
         return str(match.value), f"~{match.value} h"
 
 

@@ -8,7 +8,16 @@ from typing import Literal
 
 from app.tasks import rule_words
 
-Field = Literal["due_date", "due_time", "priority", "tags", "estimated_hours", "recurrence"]
+Field = Literal[
+    "due_date",
+    "due_time",
+    "priority",
+    "tags",
+    "estimated_hours",
+    "recurrence",
+    "project",
+    "assignee",
+]
 
 
 class QuickAddError(ValueError):
@@ -46,6 +55,8 @@ class Parsed:
     recurrence: str
     pieces: tuple[Piece, ...]
     today: date  # the user's local day the line was read on (labels leave its year out)
+    project: str | None = None  # the key of a project named with `+`
+    assignee: str | None = None  # the key of the member named with `@`
 
 
 def date_label(day: date, today: date) -> str:

@@ -9,6 +9,7 @@ from app.tasks.quickadd import words as w
 from app.tasks.quickadd.cursor import Cursor, Token
 from app.tasks.quickadd.dates import read_date, read_time
 from app.tasks.quickadd.fields import read_estimate, read_priority, read_tag
+from app.tasks.quickadd.people import Directory, read_assignee, read_project
 from app.tasks.quickadd.repeats import Repeat, read_repeat, read_repeat_end
 from app.tasks.quickadd.result import Field
 
@@ -33,6 +34,7 @@ class _Scan:
     cur: Cursor
     line: str
     skip_adverbs: frozenset[int]
+    directory: Directory | None
     found: list[Match] = field(default_factory=list)
 
     def taken(self, name: Field) -> bool:
@@ -57,6 +59,8 @@ class _Scan:
             ("due_date", lambda: self._due_date(i)),
             ("priority", lambda: _wrap("priority", i, read_priority(cur, i))),
             ("estimated_hours", lambda: _wrap("estimated_hours", i, read_estimate(cur, i))),
+            ("project", lambda: _wrap("project", i, read_project(cur, i, self.directory))),
+            ("assignee", lambda: _wrap("assignee", i, read_assignee(cur, i, self.directory))),
         ]
         for name, read in candidates:
             if not self.taken(name) and (match := read()) is not None:
@@ -90,12 +94,12 @@ def _wrap(name: Field, i: int, found: tuple[int, object] | None) -> Match | None
     return None if found is None else Match(name, i, found[0], found[1])
 
 
-def recognise(line: str, cur: Cursor) -> list[Match]:
+def recognise(line: str, cur: Cursor, directory: Directory | None = None) -> list[Match]:
     """All phrases of the line; an adverb (`monthly`) counts only when nothing but other
     phrases and punctuation follows it, so "Create monthly report" keeps its word."""
     skip: frozenset[int] = frozenset()
     while True:
-        found = _Scan(cur, line, skip).run()
+        found = _Scan(cur, line, skip, directory).run()
         covered = {index for match in found for index in range(match.first, match.end)}
         late = [
             match.first
