@@ -123,7 +123,10 @@ def browser_errors() -> Iterator[BrowserErrors]:
 
 @pytest.fixture
 def new_page(chromium: Any, browser_errors: BrowserErrors) -> Iterator[Any]:
-    """`new_page(**context_options)`: a tab in a fresh context, watched for errors."""
+    """`new_page(**context_options)`: a tab in a fresh context, watched for errors. Ask for
+    the server first (`live_server, new_page`): fixtures end in reverse order, so the tabs
+    then close before the server stops, and a request the page still sends (a debounced
+    preview) does not meet a closed port and fail the test as a console error."""
     contexts: list[Any] = []
     pages: list[Any] = []
 

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_sign_up_takes_the_browser_time_zone_then_sign_out_and_in(
-    new_page: Any, live_server: LiveServer
+    live_server: LiveServer, new_page: Any
 ) -> None:
     page = new_page(timezone_id="Pacific/Kiritimati")
 

@@ -41,7 +41,7 @@ def count(page: Any, status: str) -> Any:
 
 
 @pytest.fixture
-def page(new_page: Any, live_server: LiveServer) -> Any:
+def page(live_server: LiveServer, new_page: Any) -> Any:
     """A signed-in browser tab, with JavaScript, on the seeded list of five tasks."""
     seed(live_server)
     tab = new_page()
@@ -75,7 +75,7 @@ def test_typing_filters_in_place_updates_the_url_and_back_restores(page: Any) ->
     assert page.get_by_label("Search").input_value() == ""
 
 
-def test_without_javascript_the_same_controls_work(new_page: Any, live_server: LiveServer) -> None:
+def test_without_javascript_the_same_controls_work(live_server: LiveServer, new_page: Any) -> None:
     seed(live_server)
     page = new_page(java_script_enabled=False)
     sign_in_page(page, live_server, "seeker@example.com", PASSWORD)
@@ -111,7 +111,7 @@ def test_without_javascript_the_same_controls_work(new_page: Any, live_server: L
 
 
 def test_adding_to_an_empty_list_updates_counts_empty_state_and_summary(
-    new_page: Any, live_server: LiveServer
+    live_server: LiveServer, new_page: Any
 ) -> None:
     seed(live_server, titles=())
     page = new_page()
@@ -249,7 +249,7 @@ def test_no_inline_style_from_a_resized_box_or_an_empty_title(page: Any) -> None
     page.wait_for_url("**/tasks?q=pay")
 
 
-def test_page_two_starts_at_the_top(new_page: Any, live_server: LiveServer) -> None:
+def test_page_two_starts_at_the_top(live_server: LiveServer, new_page: Any) -> None:
     seed(live_server, titles=tuple(f"Errand {n:02}" for n in range(30)))
     page = new_page(viewport={"width": 390, "height": 844})
     sign_in_page(page, live_server, "seeker@example.com", PASSWORD)
