@@ -22,8 +22,8 @@ from app.assistant.intents import (
     Show,
     SmallTalk,
     Undo,
-    understand,
 )
+from app.assistant.reading import understand
 
 # Wednesday 25 November 2026, 10:00 in Paris.
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))

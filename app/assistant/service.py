@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from sqlalchemy import ColumnElement, case
 from sqlmodel import Session, col
 
-from app.assistant import intents
+from app.assistant import intents, reading
 from app.assistant.intents import Intent, Pending
 from app.assistant.queries import get_conversation, last_message, recent_replies
 from app.db import fold, utcnow
@@ -191,7 +191,7 @@ def send_message(
     db.flush()
     question = _open_question(previous)
     pending = Pending(question["action"], len(question["ids"])) if question else None
-    intent = intents.understand(
+    intent = reading.understand(
         content, pending=pending, now=now.astimezone(user_zone(timezone)), date_order=date_order
     )
     helper = Assistant(db, user_id=user_id, conversation=conversation, now=now, timezone=timezone)
