@@ -77,12 +77,38 @@ def test_completing_a_repeating_task_creates_the_next_one(
     assert tag_names(engine, following.id) == ["bills", "home"]
     assert "Next one due 2026-02-28." in client.get("/tasks").text
 
-    # Reopening the first one creates nothing more, and completing it again finds the next
-    # occurrence already there.
+    # Reopening the first one takes back the untouched next one, as Undo does; completing it
+    # again makes the next one anew.
     submit(client, "/tasks", f"/tasks/{task.id}/toggle", {})
-    assert len(all_tasks(engine)) == 2
+    assert [(t.id, t.status) for t in all_tasks(engine)] == [(task.id, "pending")]
     submit(client, "/tasks", f"/tasks/{task.id}/toggle", {})
     assert sorted(t.status for t in all_tasks(engine)) == ["completed", "pending"]
+
+
+def test_reopening_keeps_a_next_occurrence_someone_touched(
+    client: Client, me: User, engine: Engine
+) -> None:
+    plants = add(engine, me.id, "Water plants", due_date=date(2026, 1, 7), recurrence="FREQ=WEEKLY")
+    rent = add(engine, me.id, "Pay rent", due_date=date(2026, 1, 31), recurrence="FREQ=MONTHLY")
+    for task in (plants, rent):
+        submit(client, "/tasks", f"/tasks/{task.id}/toggle", {})
+    next_plants, next_rent = all_tasks(engine)[2:]
+    edited = {"title": "Water the fern too", "due_date": "2026-01-14", "version": "1"}
+    response = submit(
+        client, f"/tasks/{next_plants.id}/edit", f"/tasks/{next_plants.id}/edit", edited
+    )
+    assert response.status_code == 303
+    submit(client, "/tasks", f"/tasks/{next_rent.id}/toggle", {})  # done: the user's now too
+
+    for task in (plants, rent):
+        submit(client, "/tasks", f"/tasks/{task.id}/toggle", {})  # reopen
+    assert [(t.title, t.status) for t in all_tasks(engine)] == [
+        ("Water plants", "pending"),
+        ("Pay rent", "pending"),
+        ("Water the fern too", "pending"),
+        ("Pay rent", "completed"),
+        ("Pay rent", "pending"),  # made when the second one was completed
+    ]
 
 
 def test_htmx_completion_returns_the_row_and_the_next_occurrence(

@@ -1,9 +1,12 @@
-"""The code's shape: no import circles in app/, and quick add in modules a reader can hold."""
+"""The code's shape: no import circles in app/, and quick add and the assistant in modules a
+reader can hold."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
+
+import pytest
 
 APP = Path(__file__).resolve().parent.parent / "app"
 MODULE_LINES_MAX = 350
@@ -69,10 +72,19 @@ def test_repeat_rules_know_nothing_of_the_quick_add_grammar() -> None:
         assert not {m for m in graph[rules_module] if m.startswith("app.tasks.quickadd")}
 
 
-def test_quick_add_modules_stay_small() -> None:
-    sizes = {
-        path.name: len(path.read_text().splitlines())
-        for path in (APP / "tasks" / "quickadd").glob("*.py")
-    }
+@pytest.mark.parametrize("package", ["tasks/quickadd", "assistant"])
+def test_the_parser_and_assistant_modules_stay_small(package: str) -> None:
+    sizes = {path.name: len(path.read_text().splitlines()) for path in (APP / package).glob("*.py")}
     assert len(sizes) > 3
     assert {name: n for name, n in sizes.items() if n > MODULE_LINES_MAX} == {}
+
+
+def test_the_assistant_acts_without_knowing_how_a_task_was_chosen() -> None:
+    """Reading, choosing and acting are apart: acting imports neither the reader nor the
+    matcher, so a new kind of request adds a module rather than lengthening one."""
+    graph = _imports()
+    assert not graph["app.assistant.acting"] & {"app.assistant.matching", "app.assistant.reading"}
+    assert not {m for m in graph["app.assistant.reading"] if m.startswith("app.assistant.")} - {
+        "app.assistant.intents",
+        "app.assistant.phrases",
+    }

@@ -82,18 +82,38 @@ def toggle_task(
     db: Session, *, owner_id: uuid.UUID, task_id: uuid.UUID, now: datetime
 ) -> tuple[Task, Task | None]:
     """Complete or reopen. Completing a repeating task also creates its next occurrence, in
-    the same transaction; reopening creates nothing. Returns the task and any new one."""
+    the same transaction; reopening takes that occurrence back while nobody has touched it.
+    Returns the task and any new one."""
     task = get_task(db, owner_id, task_id)
     if task.status == Status.completed:
-        reopen(task)
+        reopen(db, task)
         db.flush()
         return task, None
     return task, complete(db, task, now=now)
 
 
-def reopen(task: Task) -> None:
+def reopen(db: Session, task: Task) -> None:
+    """Back to pending. A repeating task's next occurrence, made when this one was completed,
+    goes with it if it is still pending and unedited (version 1), as Undo does."""
     task.status, task.completed_at = Status.pending, None
     task.version += 1
+    if task.series_id is None or not task.recurrence or task.due_date is None:
+        return
+    try:
+        upcoming = rules.next_occurrence(task.recurrence, task.due_date)
+    except rules.RuleError:
+        return
+    if upcoming is not None:
+        db.execute(
+            delete(Task).where(
+                *live_task(task.user_id),
+                col(Task.series_id) == task.series_id,
+                col(Task.due_date) == upcoming[0],
+                col(Task.id) != task.id,
+                col(Task.version) == 1,
+                col(Task.status) == Status.pending,
+            )
+        )
 
 
 def complete(db: Session, task: Task, *, now: datetime) -> Task | None:
@@ -185,7 +205,7 @@ def bulk_update(
             if following := complete(db, task, now=now):
                 changed.created.append(following.id)
         elif action == "reopen" and task.status == Status.completed:
-            reopen(task)
+            reopen(db, task)
         else:
             continue
         changed.ids.append(task.id)
@@ -222,7 +242,7 @@ def undo(
         )
         for task in tasks:
             if action == "reopen":
-                reopen(task)
+                reopen(db, task)
             else:
                 complete(db, task, now=now)
         if action == "reopen" and created:
