@@ -75,7 +75,7 @@ def test_completing_a_repeating_task_creates_the_next_one(
     assert (following.due_date, following.due_time) == (date(2026, 2, 28), time(9, 0))
     assert following.estimated_hours == 1
     assert tag_names(engine, following.id) == ["bills", "home"]
-    assert "Next one due 2026-02-28." in client.get("/tasks").text
+    assert "Next one due Sat 28 Feb." in client.get("/tasks").text  # day first, like the chips
 
     # Reopening the first one takes back the untouched next one, as Undo does; completing it
     # again makes the next one anew.
@@ -570,3 +570,67 @@ def test_seed_fills_the_database_with_demo_users_who_can_sign_in(
         command, cwd=ROOT, capture_output=True, text=True, env=env, timeout=120
     )
     assert again.returncode != 0 and "exist already" in again.stderr
+
+
+# --- one date style, in the user's zone -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("due", "label"),
+    [
+        (date(2026, 12, 4), "Today"),
+        (date(2026, 12, 5), "Tomorrow"),
+        (date(2026, 12, 9), "Wed"),
+        (date(2026, 12, 24), "Thu 24 Dec"),
+        (date(2027, 1, 8), "Fri 8 Jan 2027"),
+    ],
+)
+def test_a_due_date_is_written_day_first(due: date, label: str) -> None:
+    from app.tasks.dates import LocalNow, relative_due
+
+    now = LocalNow(today=date(2026, 12, 4), time=time(8))
+    assert relative_due(status="pending", due_date=due, due_time=None, now=now) == label
+    assert (
+        relative_due(status="pending", due_date=due, due_time=time(9), now=now) == label + " 09:00"
+    )
+
+
+def test_rows_flashes_detail_and_trash_write_dates_alike_in_the_users_zone(
+    settings: object,
+) -> None:
+    from app.main import create_app
+
+    # 13:05 UTC on Friday 4 December is 14:05 in Paris.
+    app = create_app(settings, clock=lambda: datetime(2026, 12, 4, 13, 5, tzinfo=UTC))  # type: ignore[arg-type]
+    engine = app.state.engine
+    user = create_account(engine, "paris@example.com", timezone="Europe/Paris")
+    party = add(engine, user.id, "Party", due_date=date(2026, 12, 24), due_time=time(12))
+    plants = add(engine, user.id, "Plants", due_date=date(2026, 12, 4), recurrence="FREQ=WEEKLY")
+    old = add(engine, user.id, "Old")
+    with TestClient(app=app) as client:
+        sign_in(client, user.email)
+        row = re.search(
+            rf'data-task-id="{party.id}".*?<time[^>]*>([^<]+)</time>',
+            client.get("/tasks").text,
+            re.S,
+        )
+        assert row and row[1] == "Thu 24 Dec 12:00"
+        detail = client.get(f"/tasks/{party.id}").text
+        assert '<time datetime="2026-12-24T12:00">Thu 24 Dec 12:00</time>' in detail
+
+        submit(client, "/tasks", f"/tasks/{plants.id}/toggle", {})
+        assert "Next one due Fri 11 Dec." in client.get("/tasks").text
+        detail = client.get(f"/tasks/{plants.id}").text
+        assert re.search(
+            r'completed <time datetime="2026-12-04T13:05[^"]*">Fri 4 Dec 14:05</time>', detail
+        )
+
+        submit(client, "/tasks", f"/tasks/{old.id}/delete", {})
+        trash = client.get("/trash").text
+        assert re.search(
+            r'Deleted <time datetime="2026-12-04T13:05[^"]*">Fri 4 Dec 14:05</time>', trash
+        )
+        for page in (client.get("/tasks").text, detail, trash):
+            assert not re.search(
+                r"\b(Dec|Nov) \d{1,2}(?![\d:])|\d{4}-\d\d-\d\d [0-2]\d:|UTC\)", page
+            )

@@ -30,7 +30,7 @@ from app.pages import (
     wants_fragment,
 )
 from app.tasks import quickadd, rules, service
-from app.tasks.dates import LocalNow, in_zone
+from app.tasks.dates import LocalNow, day_label, in_zone, moment_label
 from app.tasks.forms import form_values, parse_task_form
 from app.tasks.listing import (
     LIST_FIELDS,
@@ -426,8 +426,18 @@ class TaskController(Controller):
         task = get_task(db, user.id, task_id)
         if wants_fragment(request):  # e.g. cancelling an inline edit puts the row back
             return row_response(request, db, user, task)
-        row = row_of(task, tags_of(db, user.id, task.id), local_now(request, user))
-        return render(request, "tasks/detail.html", {"row": row}, headers=VARY)
+        now = local_now(request, user)
+        row = row_of(task, tags_of(db, user.id, task.id), now)
+        context = {
+            "row": row,
+            "due_day": day_label(task.due_date, now.today) if task.due_date else "",
+            "completed": (
+                moment_label(task.completed_at, user.timezone, now.today)
+                if task.completed_at
+                else ""
+            ),
+        }
+        return render(request, "tasks/detail.html", context, headers=VARY)
 
     @get("/{task_id:uuid}/edit", name="tasks:edit", sync_to_thread=True)
     def edit_form(
@@ -504,7 +514,8 @@ class TaskController(Controller):
         action = "complete" if task.status == "completed" else "reopen"
         message = f"{'Completed' if action == 'complete' else 'Reopened'} “{task.title}”."
         if following and following.due_date:
-            message += f" Next one due {following.due_date.isoformat()}."
+            today = local_now(request, user).today
+            message += f" Next one due {day_label(following.due_date, today)}."
         changed = service.Changed([task.id], [following.id] if following else [])
         flash = Flash(message, undo=undo_token(request, user, action, changed))
         if wants_fragment(request) and (view := view_of(request, data)):

@@ -1,4 +1,5 @@
-"""Due dates in the user's own time zone: today, overdue, and labels like "Tomorrow"."""
+"""Dates in the user's own time zone: today, overdue, and the one way Taskwise writes a day
+("Fri 4 Dec", day first, the year only when it is not this one) and labels like "Tomorrow"."""
 
 from __future__ import annotations
 
@@ -38,6 +39,18 @@ def is_overdue(*, status: str, due_date: date | None, due_time: time | None, now
     return due_date == now.today and due_time is not None and due_time < now.time
 
 
+def day_label(day: date, today: date) -> str:
+    """ "Wed 25 Nov", with the year when it is not this year's: "Fri 24 Dec 2027"."""
+    label = f"{day:%a} {day.day} {day:%b}"
+    return label if day.year == today.year else f"{label} {day.year}"
+
+
+def moment_label(moment: datetime, timezone: str, today: date) -> str:
+    """An instant (stored in UTC) on the user's wall clock: "Fri 4 Dec 14:05"."""
+    local = in_zone(moment, timezone)
+    return f"{day_label(local.date(), today)} {local:%H:%M}"
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
@@ -45,7 +58,7 @@ def _plural(count: int, word: str) -> str:
 def relative_due(
     *, status: str, due_date: date | None, due_time: time | None, now: LocalNow
 ) -> str:
-    """ "Today", "Tomorrow 09:00", "Fri", "Dec 24", "Overdue · 3 days"."""
+    """ "Today", "Tomorrow 09:00", "Fri", "Thu 24 Dec", "Overdue · 3 days"."""
     if due_date is None:
         return ""
     clock = f" {due_time:%H:%M}" if due_time else ""
@@ -61,8 +74,6 @@ def relative_due(
         label = "Yesterday"
     elif 1 < days < 7:
         label = f"{due_date:%a}"
-    elif due_date.year == now.today.year:
-        label = f"{due_date:%b} {due_date.day}"
     else:
-        label = f"{due_date:%b} {due_date.day}, {due_date.year}"
+        label = day_label(due_date, now.today)
     return label + clock

@@ -4,7 +4,6 @@ one task lives with the task routes)."""
 from __future__ import annotations
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from litestar import Controller, get, post
 from litestar.plugins.htmx import HTMXRequest
@@ -15,6 +14,7 @@ from app.db import DbSession
 from app.models import User
 from app.pages import now_of, redirect, render, url_for
 from app.tasks import service
+from app.tasks.dates import LocalNow, moment_label
 from app.tasks.queries import trashed_tasks
 
 
@@ -22,9 +22,9 @@ def trash_context(request: HTMXRequest, db: DbSession, user: User) -> dict[str, 
     # Reads never write (SPEC §10): what is past 30 days is hidden here and deleted for
     # good by `python -m app purge-trash` on a schedule.
     since = now_of(request) - timedelta(days=service.TRASH_DAYS)
-    zone = ZoneInfo(user.timezone)
+    today = LocalNow.at(now_of(request), user.timezone).today
     rows = [
-        (task, task.deleted_at.astimezone(zone) if task.deleted_at else None)
+        (task, moment_label(task.deleted_at, user.timezone, today) if task.deleted_at else "")
         for task in trashed_tasks(db, user.id, since=since)
     ]
     return {"rows": rows, "days": service.TRASH_DAYS, "zone": user.timezone}

@@ -9,7 +9,7 @@ and `people` (one reader per kind of phrase), `scan` (which phrase each position
 from app.tasks.quickadd.parse import parse
 from app.tasks.quickadd.people import Directory, Person, ProjectEntry
 from app.tasks.quickadd.repeats import read_repeat_phrase, read_rule
-from app.tasks.quickadd.result import Parsed, Piece, QuickAddError, date_label, summary
+from app.tasks.quickadd.result import Parsed, Piece, QuickAddError, summary
 
 __all__ = [
     "Directory",
@@ -18,7 +18,6 @@ __all__ = [
     "ProjectEntry",
     "Piece",
     "QuickAddError",
-    "date_label",
     "parse",
     "read_repeat_phrase",
     "read_rule",

@@ -9,10 +9,11 @@ from typing import TypeVar
 
 from app.models import MAX_TAGS, DateOrder, TaskFields, limits_of
 from app.tasks import rule_words, rules
+from app.tasks.dates import day_label
 from app.tasks.quickadd.cursor import Cursor, Token, tokens_of
 from app.tasks.quickadd.people import Directory, ProjectEntry, who
 from app.tasks.quickadd.repeats import Repeat
-from app.tasks.quickadd.result import Field, Parsed, Piece, QuickAddError, date_label
+from app.tasks.quickadd.result import Field, Parsed, Piece, QuickAddError
 from app.tasks.quickadd.scan import Match, recognise
 
 TITLE = limits_of(TaskFields, "title")
@@ -63,7 +64,7 @@ def parse(
     pieces = [facts.piece(line, tokens, match) for match in found]
     if implied_by is not None and due is not None:
         at = next(n for n, piece in enumerate(pieces) if piece.field == implied_by)
-        pieces.insert(at, Piece("due_date", due.isoformat(), 0, 0, "", date_label(due, today)))
+        pieces.insert(at, Piece("due_date", due.isoformat(), 0, 0, "", day_label(due, today)))
     title = _title(line, tokens, found)
     if not title:
         said = " ".join(piece.text for piece in pieces if not piece.implied)
@@ -137,7 +138,7 @@ class _Facts:
 
     def _says(self, match: Match) -> tuple[str, str]:
         if match.field == "due_date" and self.due is not None:
-            return self.due.isoformat(), date_label(self.due, self.today)
+            return self.due.isoformat(), day_label(self.due, self.today)
         if match.field == "due_time" and self.due_time is not None:
             return f"{self.due_time:%H:%M}", f"{self.due_time:%H:%M}"
         if match.field == "recurrence" and match.ending:

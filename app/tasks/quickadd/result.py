@@ -7,6 +7,7 @@ from datetime import date, time
 from typing import Literal
 
 from app.tasks import rule_words
+from app.tasks.dates import day_label
 
 Field = Literal[
     "due_date",
@@ -59,19 +60,13 @@ class Parsed:
     assignee: str | None = None  # the key of the member named with `@`
 
 
-def date_label(day: date, today: date) -> str:
-    """ "Wed 25 Nov", with the year when it is not this year's: "Fri 24 Dec 2027"."""
-    label = f"{day:%a} {day.day} {day:%b}"
-    return label if day.year == today.year else f"{label} {day.year}"
-
-
 def summary(parsed: Parsed) -> str:
     """What was created, for the flash: "Pay rent — Wed 25 Nov 09:00 · High · #bills ·
     every month on the 25th"; just the title when nothing else was said."""
     parts: list[str] = []
     if parsed.due_date is not None:
         clock = f" {parsed.due_time:%H:%M}" if parsed.due_time else ""
-        parts.append(date_label(parsed.due_date, parsed.today) + clock)
+        parts.append(day_label(parsed.due_date, parsed.today) + clock)
     if parsed.priority:
         parts.append(parsed.priority.capitalize())
     if parsed.tags:
