@@ -1,6 +1,7 @@
 """The outside judges, over every page: axe-core in Chromium (no serious or critical
 violation), the Nu HTML Checker (no error), and screenshots at phone and desktop sizes in
-light and dark that fail when anything scrolls sideways (also checked at 320 px).
+light and dark that fail when anything scrolls sideways (also checked at 320 px), and every
+pointer target measured at least 24 × 24 px (WCAG 2.5.8) at every width.
 
 JUDGE_DIR=path keeps the screenshots and a report.json of every figure there."""
 
@@ -231,6 +232,41 @@ def overflow(page: Any) -> int:
     )
 
 
+# WCAG 2.5.8 (AA): every pointer target at least 24 × 24 CSS px. A link inside a sentence is
+# exempt (its size is the line's), as the rule says; nothing else is.
+SMALL_TARGETS = """() => {
+  const targets = 'a[href], button, input:not([type=hidden]), select, textarea, summary';
+  const found = [];
+  for (const el of document.querySelectorAll(targets)) {
+    // A control inside its label is clicked through the label: the label is the target.
+    const target = (el.tagName === 'INPUT' && el.closest('label')) || el;
+    const box = target.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0 || el.closest('.visually-hidden')) continue;
+    if (el.tagName === 'A' && el.closest('p, .description')) continue;  // in a sentence
+    if (box.width >= 24 && box.height >= 24) continue;
+    const name = (el.textContent || el.getAttribute('aria-label') || el.name || '').trim();
+    found.push(`${target.tagName.toLowerCase()}.${target.className || '-'} “${name.slice(0, 24)}” `
+      + `${Math.round(box.width)}×${Math.round(box.height)}`);
+  }
+  return found;
+}"""
+
+# The smallest target of each kind at phone widths, for the closing note and report.json.
+TARGET_SIZES = """() => {
+  const kinds = {tag: '.task-row .tag', checkbox: 'label.hit', title: 'a.task-title',
+    row_action: '.task-actions a, .task-actions button', nav: '.site-nav a',
+    page_link: '.pagination a', sort_link: '.sort-bar a', button: 'main button'};
+  const out = {};
+  for (const [kind, selector] of Object.entries(kinds)) {
+    const boxes = [...document.querySelectorAll(selector)].map(el => el.getBoundingClientRect())
+      .filter(b => b.width > 0);
+    if (boxes.length) out[kind] = [Math.min(...boxes.map(b => b.width)),
+      Math.min(...boxes.map(b => b.height))].map(Math.round);
+  }
+  return out;
+}"""
+
+
 def test_every_page_passes_axe_nu_and_fits_phone_and_desktop(
     chromium: Any, live_server: LiveServer, browser_errors: BrowserErrors
 ) -> None:
@@ -290,17 +326,18 @@ def test_every_page_passes_axe_nu_and_fits_phone_and_desktop(
                 wide = overflow(page)
                 page.screenshot(path=str(out / f"{step.name}-{key}.png"), full_page=True)
                 narrow = 0
+                small = page.evaluate(SMALL_TARGETS)
+                entry[key] = {"axe_serious": serious, "axe_other": others, "overflow_px": wide}
                 if size == "phone":
+                    entry[key]["targets_390"] = page.evaluate(TARGET_SIZES)
                     page.set_viewport_size({"width": 320, "height": height})
                     narrow = overflow(page)
+                    small += [f"{s} at 320 px" for s in page.evaluate(SMALL_TARGETS)]
+                    entry[key]["targets_320"] = page.evaluate(TARGET_SIZES)
                     page.set_viewport_size({"width": width, "height": height})
-                entry[key] = {
-                    "axe_serious": serious,
-                    "axe_other": others,
-                    "overflow_px": wide,
-                    "overflow_320_px": narrow,
-                }
+                entry[key] |= {"overflow_320_px": narrow, "small_targets": small}
                 problems += [f"{step.name} {key} axe: {s}" for s in serious]
+                problems += [f"{step.name} {key} target under 24 × 24 px: {s}" for s in small]
                 if wide > 0 or narrow > 0:
                     problems.append(
                         f"{step.name} {key}: scrolls sideways ({wide} px, 320: {narrow} px)"
