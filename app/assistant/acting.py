@@ -9,7 +9,6 @@ from typing import Any
 
 from litestar.exceptions import NotFoundException
 from pydantic import ValidationError
-from sqlmodel import Session
 
 from app.assistant.queries import recent_replies
 from app.assistant.replies import Reply, about, first_error, quoted
@@ -141,11 +140,11 @@ def _reverse(turn: Turn, record: dict[str, Any]) -> Reply:
         return Reply(f"Removed {quoted(task)} (it is in the Trash).")
     if action == "complete":
         if task.status == Status.completed:  # reopening takes back the untouched next one
-            _toggle(db, turn, task)
+            _toggle(turn, task)
         return about(task, f"Reopened {quoted(task)}.")
     if action == "reopen":
         if task.status == Status.pending:
-            _toggle(db, turn, task)
+            _toggle(turn, task)
         return about(task, f"Marked {quoted(task)} done again.")
     old_date = date.fromisoformat(record["due_date"]) if record.get("due_date") else None
     old_time = time.fromisoformat(record["due_time"]) if record.get("due_time") else None
@@ -155,5 +154,5 @@ def _reverse(turn: Turn, record: dict[str, Any]) -> Reply:
     return about(moved, f"Moved {quoted(moved)} back:")
 
 
-def _toggle(db: Session, turn: Turn, task: Task) -> None:
-    service.toggle_task(db, owner_id=turn.user_id, task_id=task.id, now=turn.now)
+def _toggle(turn: Turn, task: Task) -> None:
+    service.toggle_task(turn.db, owner_id=turn.user_id, task_id=task.id, now=turn.now)

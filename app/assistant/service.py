@@ -7,7 +7,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session
 
@@ -18,7 +17,7 @@ from app.assistant.replies import CONTENT_MAX, EXAMPLES, SUGGESTIONS, Reply
 from app.assistant.turn import Turn
 from app.db import utcnow
 from app.models import Conversation, Message, Role
-from app.tasks.dates import LocalNow
+from app.tasks.dates import LocalNow, in_zone
 
 __all__ = ["CONTENT_MAX", "SUGGESTIONS", "Exchange", "Reply", "delete_conversation", "send_message"]
 
@@ -39,13 +38,6 @@ def title_from(content: str) -> str:
     if len(line) <= CONVERSATION_TITLE_MAX:
         return line
     return line[: CONVERSATION_TITLE_MAX - 1].rstrip() + "…"
-
-
-def user_zone(timezone: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def send_message(
@@ -76,7 +68,7 @@ def send_message(
     question = _open_question(previous)
     pending = Pending(question["action"], len(question["ids"])) if question else None
     intent = reading.understand(
-        content, pending=pending, now=now.astimezone(user_zone(timezone)), date_order=date_order
+        content, pending=pending, now=in_zone(now, timezone), date_order=date_order
     )
     turn = Turn(db, user_id, conversation, now, LocalNow.at(now, timezone))
     reply = respond(turn, intent, question)
